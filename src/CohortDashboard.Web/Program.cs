@@ -1,2 +1,35 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using CohortDashboard.Data;
+using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Overview;
+using CohortDashboard.Web.Features.Platform;
+using CohortDashboard.Web.Features.Theme;
+
+if (await CommandLine.TryRunAsync(args)) return;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddCohortDatabase(builder.Configuration);
+builder.Services.AddPlatform();
+builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
+builder.Services.AddTheme();
+builder.Services.AddOverview();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+
+app.UsePlatform();
+app.UseCohortAuth();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapPlatform();
+app.MapCohortAuth();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
 app.Run();
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using CohortDashboard.Data.Model;
+
+namespace CohortDashboard.Web.Features.Auth;
+
+/// <summary>The claim names we put on every principal, cookie or API key alike.</summary>
+public static class CohortClaims
+{
+    public const string OrgId = "org_id";
+    public const string OrgName = "org_name";
+    public const string OwnerId = "owner_id";
+    public const string Scope = "scope";
+}
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Analyst = "analyst";
+    public const string AccountManager = "account_manager";
+
+    public static string Display(string? role) => role switch
+    {
+        Admin => "Admin",
+        Analyst => "Analyst",
+        AccountManager => "Account manager",
+        _ => "No role",
+    };
+}
+
+public static class Policies
+{
+    public const string Admin = "admin";
+}
+
+/// <summary>Reads our claims off a principal.</summary>
+public sealed record CurrentUser(string Subject, string Name, string Role, long OrgId, string OrgName, string? OwnerId)
+{
+    public static CurrentUser? From(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true) return null;
+        if (!long.TryParse(principal.FindFirstValue(CohortClaims.OrgId), out var orgId)) return null;
+        return new CurrentUser(
+            principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
+            principal.FindFirstValue(ClaimTypes.Name) ?? "",
+            principal.FindFirstValue(ClaimTypes.Role) ?? "",
+            orgId,
+            principal.FindFirstValue(CohortClaims.OrgName) ?? "",
+            principal.FindFirstValue(CohortClaims.OwnerId));
+    }
+
+    public static long? OrgIdOf(ClaimsPrincipal? principal) =>
+        principal?.Identity?.IsAuthenticated == true
+        && long.TryParse(principal.FindFirstValue(CohortClaims.OrgId), out var orgId) ? orgId : null;
+
+    public static ClaimsIdentity CreateIdentity(OrgMembership membership, string orgName, string authenticationType) =>
+        new(
+        [
+            new Claim(ClaimTypes.NameIdentifier, membership.Subject),
+            new Claim(ClaimTypes.Name, membership.DisplayName),
+            new Claim(ClaimTypes.Role, membership.Role.ToWire()),
+            new Claim(CohortClaims.OrgId, membership.OrgId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(CohortClaims.OrgName, orgName),
+            .. membership.OwnerId is null ? Array.Empty<Claim>() : [new Claim(CohortClaims.OwnerId, membership.OwnerId)],
+        ], authenticationType, ClaimTypes.Name, ClaimTypes.Role);
+}

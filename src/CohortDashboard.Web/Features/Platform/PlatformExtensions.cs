@@ -1,0 +1,62 @@
+using System.Reflection;
+using CohortDashboard.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace CohortDashboard.Web.Features.Platform;
+
+/// <summary>Cross-cutting plumbing: problem details, error pages, health and version endpoints.</summary>
+public static class PlatformExtensions
+{
+    public static IServiceCollection AddPlatform(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddHealthChecks().AddDbContextCheck<CohortDbContext>("database");
+        return services;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        // One handler turns unhandled exceptions into ProblemDetails for API calls and the friendly /error page for
+        // browsers; details are only shown in Development.
+        app.UseExceptionHandler("/error");
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        return app;
+    }
+
+    public static WebApplication MapPlatform(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            ResponseWriter = async (context, report) =>
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                });
+            },
+        }).AllowAnonymous();
+
+        app.MapGet("/version", (DatabaseInfo database) => TypedResults.Ok(VersionInfo.Read(database.Provider)))
+            .AllowAnonymous()
+            .WithName("GetVersion");
+        return app;
+    }
+}
+
+/// <summary>What /version answers: the build's version and commit and the database provider in use.</summary>
+public sealed record VersionInfo(string Version, string Commit, string Provider)
+{
+    public static VersionInfo Read(string provider)
+    {
+        var informational = typeof(VersionInfo).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+');
+        var version = plus < 0 ? informational : informational[..plus];
+        var commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
+        return new VersionInfo(version, commit, provider);
+    }
+}
