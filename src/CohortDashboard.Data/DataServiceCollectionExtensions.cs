@@ -1,0 +1,89 @@
+using CohortDashboard.Data.Tenancy;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CohortDashboard.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string DefaultSqliteConnectionString = "Data Source=data/cohortdashboard.db";
+
+    /// <summary>Seconds a SQLite command waits for a lock held by another connection (busy timeout) before failing.</summary>
+    public const int SqliteBusyTimeoutSeconds = 30;
+
+    /// <summary>
+    /// Registers the database: <see cref="DatabaseInfo"/> (singleton), <see cref="OrgScope"/> (scoped) and a scoped
+    /// <see cref="IDbContextFactory{TContext}"/> of <see cref="CohortDbContext"/> (scoped so each context it creates gets
+    /// the scope's <see cref="OrgScope"/>; the context itself is also resolvable, scoped).
+    /// Reads <c>Database:Provider</c> (<c>Sqlite</c> default | <c>PostgreSQL</c>) and <c>ConnectionStrings:Default</c>.
+    /// </summary>
+    public static IServiceCollection AddCohortDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = DatabaseInfo.ParseProvider(configuration["Database:Provider"]);
+        var connectionString = PrepareConnectionString(provider, configuration.GetConnectionString("Default"));
+
+        services.AddSingleton(new DatabaseInfo(provider));
+        services.AddScoped<OrgScope>();
+        services.AddDbContextFactory<CohortDbContext>(
+            options => ConfigureDbContext(options, provider, connectionString), ServiceLifetime.Scoped);
+        return services;
+    }
+
+    /// <summary>
+    /// Applies our provider, connection string and warning settings to <paramref name="options"/>; used by
+    /// <see cref="AddCohortDatabase"/> and by tools and tests that build a context by hand.
+    /// </summary>
+    public static DbContextOptionsBuilder ConfigureDbContext(
+        DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(connectionString);
+                break;
+            case DatabaseProvider.PostgreSQL:
+                options.UseNpgsql(connectionString);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
+        }
+        // Our migrations are written by hand (no EF design-time package on our feed), so there is no model snapshot
+        // and EF would always report "pending model changes" and refuse to migrate. The schema is kept equal to the
+        // model by MigrationSchemaTests instead.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return options;
+    }
+
+    /// <summary>
+    /// Fills in defaults: for SQLite the default file, a busy timeout, and creates the file's directory; for
+    /// PostgreSQL a connection string is required.
+    /// </summary>
+    public static string PrepareConnectionString(DatabaseProvider provider, string? connectionString)
+    {
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    "Database:Provider is PostgreSQL but ConnectionStrings:Default is not set.");
+            return connectionString;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString);
+        if (!connectionString?.Contains("Timeout", StringComparison.OrdinalIgnoreCase) ?? true)
+            builder.DefaultTimeout = SqliteBusyTimeoutSeconds;
+        var dataSource = builder.DataSource;
+        var inMemory = builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(dataSource) ||
+                       dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        if (!inMemory)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        return builder.ToString();
+    }
+}
