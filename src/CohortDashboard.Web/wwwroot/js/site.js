@@ -16,3 +16,7 @@ export function downloadText(fileName, text, mimeType) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+export function markInteractive() {
+    document.documentElement.dataset.interactive = "true";
+}

@@ -1,0 +1,79 @@
+using CohortDashboard.Testing;
+using Microsoft.Playwright;
+
+namespace CohortDashboard.Browser.Tests;
+
+/// <summary>The seeded app on a loopback port plus one headless Debian Chromium driven by Playwright.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private readonly SeededApp app = new();
+    private IPlaywright? playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public Uri BaseAddress => app.BaseAddress;
+
+    public async ValueTask InitializeAsync()
+    {
+        await app.InitializeAsync();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with a page that records console errors.</summary>
+    public async Task<BrowserSession> NewSessionAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            AcceptDownloads = true,
+        });
+        var page = await context.NewPageAsync();
+        var session = new BrowserSession(context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") session.ConsoleErrors.Add($"{page.Url}: {message.Text}");
+        };
+        page.PageError += (_, error) => session.ConsoleErrors.Add($"{page.Url}: {error}");
+        return session;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        await app.DisposeAsync();
+    }
+}
+
+public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IBrowserContext Context { get; } = context;
+    public IPage Page { get; } = page;
+    public List<string> ConsoleErrors { get; } = [];
+
+    /// <summary>Signs in through the demo sign-in page by clicking the user's button, then waits for the circuit.</summary>
+    public async Task SignInAsync(string subject, string path = "/")
+    {
+        await Page.GotoAsync($"/signin?returnUrl={Uri.EscapeDataString(path)}");
+        await Page.ClickAsync($"[data-testid='demo-user-{subject}']");
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
+        await WaitForInteractiveAsync();
+    }
+
+    /// <summary>Waits until Blazor's circuit has connected, so clicks reach the server.</summary>
+    public Task WaitForInteractiveAsync() =>
+        Page.WaitForSelectorAsync("html[data-interactive='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}

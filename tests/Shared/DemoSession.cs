@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CohortDashboard.Testing;
+
+/// <summary>Signs in through the real demo sign-in form (antiforgery token included), as a browser would.</summary>
+public static partial class DemoSession
+{
+    public const string Admin = "demo-admin";
+    public const string Analyst = "demo-analyst";
+    public const string AccountManager = "demo-am";
+    public const string ContosoAdmin = "demo-contoso-admin";
+
+    public static HttpClient CreateClient(CohortAppFactory factory) =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path = "/signin")
+    {
+        var page = await client.GetStringAsync(path);
+        var match = TokenPattern().Match(page);
+        if (!match.Success) throw new InvalidOperationException($"No antiforgery token on {path}.");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string subject, string returnUrl = "/")
+    {
+        var token = await AntiforgeryTokenAsync(client);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["subject"] = subject,
+            ["returnUrl"] = returnUrl,
+            ["__RequestVerificationToken"] = token,
+        });
+        return await client.PostAsync("/signin/demo", form);
+    }
+
+    public static async Task<HttpClient> SignedInClientAsync(CohortAppFactory factory, string subject)
+    {
+        var client = CreateClient(factory);
+        using var response = await SignInAsync(client, subject);
+        if ((int)response.StatusCode != 302) throw new InvalidOperationException($"Sign-in as {subject} answered {(int)response.StatusCode}.");
+        return client;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
