@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+
+namespace CohortDashboard.Web.Components.Charts;
+
+/// <summary>
+/// Turns the traces a chart shows into CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when
+/// needed), with invariant-culture numbers and ISO dates. Pure: no maths beyond laying the values out.
+/// <list type="bullet">
+/// <item>One heatmap: a matrix, header <c>{yTitle},{x labels...}</c> then one row per y label.</item>
+/// <item>One pie: <c>label,value</c>.</item>
+/// <item>Bar/scatter traces that share the same categories: wide, <c>{category},{trace names...}</c>.</item>
+/// <item>Anything else: long, <c>series,x,y[,z]</c> with one row per point (heatmaps one row per cell).</item>
+/// </list>
+/// Text cells starting with = + - @ (or tab/CR) are prefixed with ' so spreadsheets do not run them as formulas;
+/// numbers are never altered.
+/// </summary>
+public static class ChartCsv
+{
+    private const string NewLine = "\r\n";
+
+    public static string FromTraces(IReadOnlyList<ChartTrace> traces, ChartLayout? layout = null)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var csv = new StringBuilder();
+        if (traces.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        if (traces is [HeatmapTrace heatmap])
+        {
+            WriteHeatmapMatrix(csv, heatmap, layout);
+        }
+        else if (traces is [PieTrace pie])
+        {
+            WriteRow(csv, ["label", "value"]);
+            for (var i = 0; i < Math.Max(pie.Labels.Count, pie.Values.Count); i++)
+            {
+                WriteRow(csv, [At(pie.Labels, i), At(pie.Values, i)]);
+            }
+        }
+        else if (TryGetSharedCategories(traces, out var categories, out var values))
+        {
+            var horizontal = traces[0] is BarTrace { Orientation: "h" };
+            var categoryTitle = (horizontal ? layout?.YAxis?.Title : layout?.XAxis?.Title) ?? (horizontal ? "y" : "x");
+            WriteRow(csv, [categoryTitle, .. traces.Select((t, i) => (object?)(t.Name ?? $"trace {i + 1}"))]);
+            for (var row = 0; row < categories.Count; row++)
+            {
+                WriteRow(csv, [categories[row], .. values.Select(v => At(v, row))]);
+            }
+        }
+        else
+        {
+            WriteLong(csv, traces);
+        }
+        return csv.ToString();
+    }
+
+    private static void WriteHeatmapMatrix(StringBuilder csv, HeatmapTrace heatmap, ChartLayout? layout)
+    {
+        var columns = heatmap.Z.Count == 0 ? 0 : heatmap.Z.Max(r => r.Count);
+        var corner = layout?.YAxis?.Title ?? heatmap.Name ?? "";
+        WriteRow(csv, [corner, .. Enumerable.Range(0, columns).Select(j => heatmap.X is null ? j : At(heatmap.X, j))]);
+        for (var i = 0; i < heatmap.Z.Count; i++)
+        {
+            var row = heatmap.Z[i];
+            WriteRow(csv, [heatmap.Y is null ? i : At(heatmap.Y, i), .. Enumerable.Range(0, columns).Select(j => At(row, j))]);
+        }
+    }
+
+    private static void WriteLong(StringBuilder csv, IReadOnlyList<ChartTrace> traces)
+    {
+        var hasZ = traces.Any(t => t is HeatmapTrace);
+        WriteRow(csv, hasZ ? ["series", "x", "y", "z"] : ["series", "x", "y"]);
+        for (var t = 0; t < traces.Count; t++)
+        {
+            var trace = traces[t];
+            var name = trace.Name ?? $"trace {t + 1}";
+            foreach (var (x, y, z) in Points(trace))
+            {
+                WriteRow(csv, hasZ ? [name, x, y, z] : [name, x, y]);
+            }
+        }
+    }
+
+    private static IEnumerable<(object? X, object? Y, object? Z)> Points(ChartTrace trace)
+    {
+        switch (trace)
+        {
+            case BarTrace bar:
+                for (var i = 0; i < Math.Max(bar.X.Count, bar.Y.Count); i++) yield return (At(bar.X, i), At(bar.Y, i), null);
+                break;
+            case ScatterTrace scatter:
+                for (var i = 0; i < Math.Max(scatter.X.Count, scatter.Y.Count); i++) yield return (At(scatter.X, i), At(scatter.Y, i), null);
+                break;
+            case PieTrace pie:
+                for (var i = 0; i < Math.Max(pie.Labels.Count, pie.Values.Count); i++) yield return (At(pie.Labels, i), At(pie.Values, i), null);
+                break;
+            case HeatmapTrace heatmap:
+                for (var i = 0; i < heatmap.Z.Count; i++)
+                {
+                    for (var j = 0; j < heatmap.Z[i].Count; j++)
+                    {
+                        yield return (heatmap.X is null ? j : At(heatmap.X, j), heatmap.Y is null ? i : At(heatmap.Y, i), heatmap.Z[i][j]);
+                    }
+                }
+                break;
+        }
+    }
+
+    /// <summary>Bar/scatter traces whose category lists (x; y for horizontal bars) are identical.</summary>
+    private static bool TryGetSharedCategories(
+        IReadOnlyList<ChartTrace> traces, out IReadOnlyList<object?> categories, out List<IReadOnlyList<object?>> values)
+    {
+        categories = [];
+        values = [];
+        string[]? key = null;
+        bool? horizontal = null;
+        foreach (var trace in traces)
+        {
+            (IReadOnlyList<object?> c, IReadOnlyList<object?> v, bool h) = trace switch
+            {
+                BarTrace { Orientation: "h" } b => (b.Y, b.X, true),
+                BarTrace b => (b.X, b.Y, false),
+                ScatterTrace s => (s.X, s.Y, false),
+                _ => (null!, null!, false),
+            };
+            if (c is null || c.Count != v.Count || (horizontal is not null && horizontal != h))
+            {
+                return false;
+            }
+            var thisKey = c.Select(Format).ToArray();
+            if (key is null)
+            {
+                if (thisKey.Distinct().Count() != thisKey.Length)
+                {
+                    return false; // repeated x values (e.g. a scatter cloud): the long form keeps every point
+                }
+                key = thisKey;
+                categories = c;
+                horizontal = h;
+            }
+            else if (!key.SequenceEqual(thisKey))
+            {
+                return false;
+            }
+            values.Add(v);
+        }
+        return key is not null;
+    }
+
+    private static object? At<T>(IReadOnlyList<T>? list, int index) =>
+        list is not null && index < list.Count ? list[index] : null;
+
+    private static void WriteRow(StringBuilder csv, IEnumerable<object?> cells)
+    {
+        var first = true;
+        foreach (var cell in cells)
+        {
+            if (!first)
+            {
+                csv.Append(',');
+            }
+            first = false;
+            csv.Append(Escape(cell));
+        }
+        csv.Append(NewLine);
+    }
+
+    internal static string Format(object? value) => value switch
+    {
+        null => "",
+        double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "",
+        float f => float.IsFinite(f) ? f.ToString("R", CultureInfo.InvariantCulture) : "",
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime dt when dt.TimeOfDay == TimeSpan.Zero && dt.Kind != DateTimeKind.Utc => dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime dt => dt.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + (dt.Kind == DateTimeKind.Utc ? "Z" : ""),
+        DateTimeOffset dto => dto.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Escape(object? value)
+    {
+        var text = Format(value);
+        var isText = value is string or char || (value is not null && value is not IFormattable and not bool);
+        if (isText && text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            text = "'" + text;
+        }
+        if (text.IndexOfAny([',', '"', '\r', '\n']) >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' ')))
+        {
+            return "\"" + text.Replace("\"", "\"\"") + "\"";
+        }
+        return text;
+    }
+}
