@@ -17,8 +17,8 @@ public sealed class ShellTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await session.SignInAsync(subject);
         var page = session.Page;
 
-        Assert.Equal(roleName, (await page.Locator("[data-testid='user-role']").InnerTextAsync()).Trim());
-        Assert.Equal("Northwind Learning", (await page.Locator("[data-testid='org-name']").InnerTextAsync()).Trim());
+        Assert.Equal(roleName, (await page.Locator("[data-testid='user-role']").TextContentAsync())?.Trim());
+        Assert.Equal("Northwind Learning", (await page.Locator("[data-testid='org-name']").TextContentAsync())?.Trim());
 
         var pages = subject == DemoSession.Admin ? NavPages.Append("/admin") : NavPages;
         foreach (var path in pages)

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CohortDashboard.Testing;
 
@@ -11,8 +10,12 @@ public static partial class DemoSession
     public const string AccountManager = "demo-am";
     public const string ContosoAdmin = "demo-contoso-admin";
 
+    /// <summary>A plain HTTP client on the real socket: keeps cookies, never follows redirects (tests assert them).</summary>
     public static HttpClient CreateClient(CohortAppFactory factory) =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = factory.BaseAddress,
+        };
 
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path = "/signin")
     {

@@ -12,8 +12,8 @@ public static class DatabaseStartup
         if (!app.Configuration.GetValue("Demo:Seed", false)) return;
 
         var scale = app.Configuration.GetValue("Demo:Scale", 1.0);
-        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, DemoDataGenerator.DefaultSeed,
-            DateOnly.FromDateTime(DateTime.UtcNow), app.Lifetime.ApplicationStopping);
+        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, DateOnly.FromDateTime(DateTime.UtcNow),
+            DemoDataGenerator.DefaultSeed, app.Lifetime.ApplicationStopping);
         if (result is not null) app.Logger.LogInformation("Seeded demo data: {Result}", result);
     }
 }

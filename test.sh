@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test (unit, data, HTTP, browser) from a fresh clone. Installs what a new machine lacks:
+# Debian's chromium (browser tests) via apt, npm packages for the charts (via the web project's build).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> Installing chromium (browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20+) to build the chart assets." >&2; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="$(pwd)/.test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+echo "==> Building"
+dotnet build CohortDashboard.sln -nologo -clp:ErrorsOnly
+
+status=0
+for project in tests/CohortDashboard.Analytics.Tests tests/CohortDashboard.Data.Tests tests/CohortDashboard.Web.Tests tests/CohortDashboard.Browser.Tests; do
+  name=$(basename "$project")
+  echo "==> $name"
+  if ! dotnet test "$project" --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log"; then
+    status=1
+  fi
+done
+
+# One closing line over every runner: "N passed, N failed, N skipped".
+passed=0; failed=0; skipped=0
+for log in "$results"/*.log; do
+  line=$(grep -E '(Passed|Failed)!  - Failed:' "$log" | tail -n 1 || true)
+  [ -z "$line" ] && { echo "No test summary in $(basename "$log"): the runner did not finish." >&2; status=1; continue; }
+  f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
+[ "$failed" -gt 0 ] && status=1
+[ "$passed" -eq 0 ] && status=1
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
