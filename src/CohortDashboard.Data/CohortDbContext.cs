@@ -105,7 +105,10 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             definition.ToTable("cohort_definitions");
             definition.Property(d => d.CohortType).HasConversion(SnakeCase<CohortType>()).HasMaxLength(16);
             definition.Property(d => d.FilterCriteria).HasMaxLength(8192);
-            definition.HasIndex(d => new { d.OrgId, d.CohortType, d.GroupingField, d.GroupingValue }).IsUnique();
+            // Named explicitly: the derived name is 70 characters, over PostgreSQL's 63-character identifier limit, so
+            // Npgsql would truncate it and the schema would differ between providers.
+            definition.HasIndex(d => new { d.OrgId, d.CohortType, d.GroupingField, d.GroupingValue }).IsUnique()
+                .HasDatabaseName("ix_cohort_definitions_org_id_type_field_value");
             definition.HasIndex(d => new { d.OrgId, d.Name }).IsUnique();
             OwnedByOrg(definition);
         });

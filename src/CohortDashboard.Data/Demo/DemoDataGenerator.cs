@@ -338,7 +338,7 @@ public static class DemoDataGenerator
                 {
                     if (row.Status != AccountProductStatus.Active) continue;
                     var days = limit.DayNumber - row.Start.DayNumber;
-                    if (row.Product != 0 && days > 90 && rng.Chance(0.05 + 0.08 * (1 - quality)))
+                    if (row.Product != first && days > 90 && rng.Chance(0.05 + 0.08 * (1 - quality)))
                     {
                         row.End = row.Start.AddDays(60 + rng.Next(days - 60));
                         row.Status = AccountProductStatus.Churned;

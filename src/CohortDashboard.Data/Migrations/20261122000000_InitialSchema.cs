@@ -526,7 +526,7 @@ public sealed class InitialSchema : Migration
             columns: new[] { "org_id", "at" });
 
         migrationBuilder.CreateIndex(
-            name: "ix_cohort_definitions_org_id_cohort_type_grouping_field_groupi~",
+            name: "ix_cohort_definitions_org_id_type_field_value",
             table: "cohort_definitions",
             columns: new[] { "org_id", "cohort_type", "grouping_field", "grouping_value" },
             unique: true);
