@@ -121,6 +121,12 @@ function withThemeDefaults(element, layout) {
     if (out.font.color === undefined && style.color) out.font.color = style.color;
     if (out.font.family === undefined && style.fontFamily) out.font.family = style.fontFamily;
 
+    if (typeof out.hovermode === 'string' && out.hovermode.includes('unified')
+        && (out.paper_bgcolor === TRANSPARENT) && (out.hoverlabel === undefined || out.hoverlabel.bgcolor === undefined)) {
+        // A unified hover box takes the paper colour: give it the page's background instead of transparency.
+        out.hoverlabel = { ...(out.hoverlabel || {}), bgcolor: effectiveBackground(element) };
+    }
+
     const colorway = cssVar(style, '--chart-colorway');
     if (out.colorway === undefined && colorway) {
         out.colorway = colorway.split(',').map(c => c.trim()).filter(c => c);
