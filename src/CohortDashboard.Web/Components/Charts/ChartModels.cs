@@ -11,7 +11,10 @@ public abstract record ChartTrace
 {
     /// <summary>Plotly's trace type: "bar", "scatter", "heatmap", "pie".</summary>
     [JsonPropertyName("type"), JsonPropertyOrder(-10)]
-    public abstract string Type { get; }
+    public string Type => TraceType;
+
+    /// <summary>Set by each concrete trace (kept protected so it is not serialised a second time).</summary>
+    protected abstract string TraceType { get; }
 
     [JsonPropertyName("name"), JsonPropertyOrder(-9)]
     public string? Name { get; init; }
@@ -49,7 +52,7 @@ public static class ChartVisibility
 
 public sealed record BarTrace : ChartTrace
 {
-    public override string Type => "bar";
+    protected override string TraceType => "bar";
 
     [JsonPropertyName("x")]
     public required IReadOnlyList<object?> X { get; init; }
@@ -87,7 +90,7 @@ public sealed record BarTrace : ChartTrace
 
 public sealed record ScatterTrace : ChartTrace
 {
-    public override string Type => "scatter";
+    protected override string TraceType => "scatter";
 
     [JsonPropertyName("x")]
     public required IReadOnlyList<object?> X { get; init; }
@@ -137,7 +140,7 @@ public static class ScatterMode
 
 public sealed record HeatmapTrace : ChartTrace
 {
-    public override string Type => "heatmap";
+    protected override string TraceType => "heatmap";
 
     /// <summary>Rows of values: Z[i][j] is drawn at (X[j], Y[i]). Null cells are gaps.</summary>
     [JsonPropertyName("z")]
@@ -192,7 +195,7 @@ public sealed record HeatmapTrace : ChartTrace
 
 public sealed record PieTrace : ChartTrace
 {
-    public override string Type => "pie";
+    protected override string TraceType => "pie";
 
     [JsonPropertyName("labels")]
     public required IReadOnlyList<string> Labels { get; init; }

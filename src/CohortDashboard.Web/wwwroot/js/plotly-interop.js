@@ -6,42 +6,92 @@
 // System.Text.Json, so Plotly receives exactly those keys).
 
 const PLOTLY_URL = new URL('../lib/plotly/plotly.min.js', import.meta.url).href;
+const PLOTLY_CSS_URL = new URL('../css/plotly-global.css', import.meta.url).href;
+const GLOBAL_STYLE_ID = 'plotly.js-style-global';
 const TRANSPARENT = 'rgba(0,0,0,0)';
 
 let plotlyPromise = null;
+/** Plotly's global CSS rules as inserted at load time, to restore them if the element is removed from <head>. */
+let globalRules = null;
+let styleSheetPromise = null;
 
 /** Per chart element: ResizeObserver, pending timers. */
 const charts = new WeakMap();
 
-function loadPlotly() {
-    if (window.Plotly) {
-        return Promise.resolve(window.Plotly);
+/**
+ * Provides Plotly's global style element as a same-origin <link> (see wwwroot/css/plotly-global.css) so Plotly
+ * fills it with insertRule (allowed by a strict CSP) instead of creating an inline <style> (blocked by one).
+ */
+function ensureGlobalStyleSheet() {
+    if (!styleSheetPromise && !document.getElementById(GLOBAL_STYLE_ID)) {
+        styleSheetPromise = addGlobalStyleSheet().finally(() => { styleSheetPromise = null; });
     }
-    if (plotlyPromise) {
-        return plotlyPromise;
-    }
-    plotlyPromise = new Promise((resolve, reject) => {
-        let script = document.querySelector('script[data-plotly-bundle]');
-        if (!script) {
-            script = document.createElement('script');
-            script.src = PLOTLY_URL;
-            script.async = true;
-            script.dataset.plotlyBundle = '';
-            document.head.appendChild(script);
-        }
-        script.addEventListener('load', () => {
-            if (window.Plotly) {
-                resolve(window.Plotly);
-            } else {
-                reject(new Error(`Plotly did not initialise from ${PLOTLY_URL}`));
-            }
-        }, { once: true });
-        script.addEventListener('error', () => {
-            script.remove();
-            plotlyPromise = null; // allow a later retry
-            reject(new Error(`Could not load ${PLOTLY_URL} (was the build's CopyChartAssets step skipped?)`));
-        }, { once: true });
+    return styleSheetPromise || Promise.resolve();
+}
+
+async function addGlobalStyleSheet() {
+    const link = document.createElement('link');
+    link.id = GLOBAL_STYLE_ID;
+    link.rel = 'stylesheet';
+    link.href = PLOTLY_CSS_URL;
+    const loaded = new Promise(resolve => {
+        link.addEventListener('load', resolve, { once: true });
+        link.addEventListener('error', resolve, { once: true });
     });
+    document.head.appendChild(link);
+    await loaded;
+    if (!link.sheet) {
+        link.remove(); // not loadable: let Plotly fall back to its own <style> element
+        return;
+    }
+    if (globalRules) {
+        // Plotly inserts its global rules only once, at load; something (e.g. a <head> re-render) removed them.
+        for (const rule of globalRules) {
+            try { link.sheet.insertRule(rule, link.sheet.cssRules.length); } catch { /* skip an invalid rule */ }
+        }
+    }
+}
+
+function snapshotGlobalRules() {
+    const sheet = document.getElementById(GLOBAL_STYLE_ID)?.sheet;
+    try {
+        globalRules = sheet ? Array.from(sheet.cssRules, r => r.cssText) : [];
+    } catch {
+        globalRules = [];
+    }
+}
+
+async function loadPlotly() {
+    await ensureGlobalStyleSheet();
+    if (window.Plotly) {
+        if (!globalRules) snapshotGlobalRules();
+        return window.Plotly;
+    }
+    if (!plotlyPromise) {
+        plotlyPromise = new Promise((resolve, reject) => {
+            let script = document.querySelector('script[data-plotly-bundle]');
+            if (!script) {
+                script = document.createElement('script');
+                script.src = PLOTLY_URL;
+                script.async = true;
+                script.dataset.plotlyBundle = '';
+                document.head.appendChild(script);
+            }
+            script.addEventListener('load', () => {
+                if (window.Plotly) {
+                    snapshotGlobalRules();
+                    resolve(window.Plotly);
+                } else {
+                    reject(new Error(`Plotly did not initialise from ${PLOTLY_URL}`));
+                }
+            }, { once: true });
+            script.addEventListener('error', () => {
+                script.remove();
+                plotlyPromise = null; // allow a later retry
+                reject(new Error(`Could not load ${PLOTLY_URL} (was the build's CopyChartAssets step skipped?)`));
+            }, { once: true });
+        });
+    }
     return plotlyPromise;
 }
 
@@ -70,6 +120,12 @@ function withThemeDefaults(element, layout) {
     out.font = { ...(out.font || {}) };
     if (out.font.color === undefined && style.color) out.font.color = style.color;
     if (out.font.family === undefined && style.fontFamily) out.font.family = style.fontFamily;
+
+    if (typeof out.hovermode === 'string' && out.hovermode.includes('unified')
+        && (out.paper_bgcolor === TRANSPARENT) && (out.hoverlabel === undefined || out.hoverlabel.bgcolor === undefined)) {
+        // A unified hover box takes the paper colour: give it the page's background instead of transparency.
+        out.hoverlabel = { ...(out.hoverlabel || {}), bgcolor: effectiveBackground(element) };
+    }
 
     const colorway = cssVar(style, '--chart-colorway');
     if (out.colorway === undefined && colorway) {

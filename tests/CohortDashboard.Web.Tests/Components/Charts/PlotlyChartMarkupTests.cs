@@ -1,0 +1,84 @@
+using CohortDashboard.Web.Components.Charts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.JSInterop;
+
+namespace CohortDashboard.Web.Tests.Components.Charts;
+
+/// <summary>Static (prerender) markup of PlotlyChart; drawing itself needs a browser (JS interop).</summary>
+public class PlotlyChartMarkupTests
+{
+    private static async Task<string> RenderAsync(Dictionary<string, object?> parameters)
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IJSRuntime, NoJsRuntime>()
+            .BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var output = await renderer.RenderComponentAsync<PlotlyChart>(ParameterView.FromDictionary(parameters));
+            return output.ToHtmlString();
+        });
+    }
+
+    private static readonly IReadOnlyList<ChartTrace> OneBar = [new BarTrace { X = ["a"], Y = [1] }];
+
+    [Fact]
+    public async Task Render_WithTitle_EmitsLabelledImageRoleDiv()
+    {
+        var html = await RenderAsync(new()
+        {
+            [nameof(PlotlyChart.Traces)] = OneBar,
+            [nameof(PlotlyChart.Layout)] = new ChartLayout { Title = "Active users" },
+            [nameof(PlotlyChart.Id)] = "active-users",
+        });
+
+        Assert.Contains("id=\"active-users\"", html);
+        Assert.Contains("data-chart=\"active-users\"", html);
+        Assert.Contains("role=\"img\"", html);
+        Assert.Contains("aria-label=\"Active users\"", html);
+        Assert.Contains("class=\"plotly-chart\"", html);
+        Assert.DoesNotContain("style=", html); // a strict CSP would block inline styles: height is set from JS
+        Assert.DoesNotContain("<script", html);
+    }
+
+    [Fact]
+    public async Task Render_NoTitleNoId_UsesDefaults()
+    {
+        var html = await RenderAsync(new() { [nameof(PlotlyChart.Traces)] = OneBar });
+
+        Assert.Contains("data-chart=\"chart\"", html);
+        Assert.Contains("aria-label=\"Chart\"", html);
+        Assert.DoesNotContain("Download PNG", html);
+    }
+
+    [Fact]
+    public async Task Render_ShowExport_RendersDisabledButtonsUntilDrawn()
+    {
+        var html = await RenderAsync(new()
+        {
+            [nameof(PlotlyChart.Traces)] = OneBar,
+            [nameof(PlotlyChart.ShowExport)] = true,
+            [nameof(PlotlyChart.AriaLabel)] = "Users by month",
+            [nameof(PlotlyChart.Class)] = "wide",
+        });
+
+        Assert.Contains("Download PNG", html);
+        Assert.Contains("Download CSV", html);
+        Assert.Contains("disabled", html);
+        Assert.Contains("aria-label=\"Users by month\"", html);
+        Assert.Contains("class=\"plotly-chart wide\"", html);
+    }
+
+    private sealed class NoJsRuntime : IJSRuntime
+    {
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
+            throw new InvalidOperationException("No JS interop while prerendering.");
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
+            throw new InvalidOperationException("No JS interop while prerendering.");
+    }
+}
