@@ -3,6 +3,7 @@ using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CohortDashboard.Data;
@@ -13,9 +14,13 @@ namespace CohortDashboard.Data;
 /// </summary>
 public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, OrgScope orgScope) : DbContext(options)
 {
-    // Read by the query filters; EF turns these into parameters of every query.
+    // Read by the query filters; EF turns it into a parameter of every query. The filter is a plain equality (no
+    // "or system" branch) so SQLite and PostgreSQL can use the org_id-led indexes; an unset scope matches no row.
+    // System-scoped contexts get a second cached model without the filters (see OrgScopeModelCacheKeyFactory).
     private long CurrentOrgId => orgScope.OrgId ?? -1;
-    private bool SpansAllOrgs => orgScope.IsSystem;
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<IModelCacheKeyFactory, OrgScopeModelCacheKeyFactory>();
 
     public OrgScope Scope => orgScope;
 
@@ -54,7 +59,7 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
                 settings.Property(s => s.ChurnDefinition).HasConversion(SnakeCase<ChurnDefinition>()).HasMaxLength(16);
                 settings.Property(s => s.RefundDateAttribution).HasConversion(SnakeCase<RefundDateAttribution>()).HasMaxLength(16);
             });
-            org.HasQueryFilter(o => SpansAllOrgs || o.Id == CurrentOrgId);
+            if (!orgScope.IsSystem) org.HasQueryFilter(o => o.Id == CurrentOrgId);
         });
 
         modelBuilder.Entity<Account>(account =>
@@ -230,7 +235,7 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     private void OwnedByOrg<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> entity) where T : class, IOrgOwned
     {
         entity.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrgId).OnDelete(DeleteBehavior.Cascade);
-        entity.HasQueryFilter(e => SpansAllOrgs || e.OrgId == CurrentOrgId);
+        if (!orgScope.IsSystem) entity.HasQueryFilter(e => e.OrgId == CurrentOrgId);
     }
 
     private static ValueConverter<T, string> SnakeCase<T>() where T : struct, Enum =>
@@ -270,6 +275,16 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>
+/// Caches one model for org-scoped contexts (with the org filters) and one for system contexts (without), so the
+/// filters stay simple equalities and trusted cross-org work needs no per-query opt-out.
+/// </summary>
+internal sealed class OrgScopeModelCacheKeyFactory : IModelCacheKeyFactory
+{
+    public object Create(DbContext context, bool designTime) =>
+        (context.GetType(), context is CohortDbContext { Scope.IsSystem: true }, designTime);
 }
 
 /// <summary>Thrown when an operation tries to write a row outside the org it is scoped to.</summary>

@@ -93,12 +93,12 @@ public static class AuthExtensions
     }
 
     private static async Task<IResult> SignInDemoAsync(
-        [FromForm] string subject, [FromForm] string? returnUrl, HttpContext context, SignInMethods methods,
-        DbContextOptions<CohortDbContext> dbOptions)
+        [FromForm] string subject, [FromForm] string? returnUrl, HttpContext context, SignInMethods methods)
     {
         if (!methods.Demo) return TypedResults.NotFound();
 
-        await using var db = new CohortDbContext(dbOptions, OrgScope.System());
+        // Sign-in happens before any org is known, so this one lookup spans orgs, explicitly.
+        await using var db = DatabaseInitializer.CreateSystemContext(context.RequestServices);
         var membership = await db.OrgMemberships.AsNoTracking()
             .FirstOrDefaultAsync(m => m.Subject == subject && m.Subject.StartsWith("demo-"), context.RequestAborted);
         if (membership is null) return TypedResults.LocalRedirect("/signin?error=unknown-user");

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using CohortDashboard.Data;
-using CohortDashboard.Data.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ namespace CohortDashboard.Web.Features.Auth;
 /// </summary>
 internal sealed class DemoApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    SignInMethods methods, DbContextOptions<CohortDbContext> dbOptions)
+    SignInMethods methods)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -31,7 +30,7 @@ internal sealed class DemoApiKeyHandler(
         if (methods.DemoApiKey is null || !FixedTimeEquals(presented, methods.DemoApiKey))
             return AuthenticateResult.Fail("Invalid API key.");
 
-        await using var db = new CohortDbContext(dbOptions, OrgScope.System());
+        await using var db = DatabaseInitializer.CreateSystemContext(Context.RequestServices);
         var org = await db.Organizations.AsNoTracking()
             .Where(o => o.PixelId == DemoOrgPixelId)
             .Select(o => new { o.Id, o.Name })
