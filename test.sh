@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (unit, data, HTTP, browser) from a fresh clone. Installs what a new machine lacks:
-# Debian's chromium (browser tests) via apt, npm packages for the charts (via the web project's build).
+# Debian's chromium (browser tests) and PostgreSQL (started on loopback for the PostgreSQL tests) via apt, and the
+# npm packages for the charts (via the web project's build).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,6 +13,27 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20+) to build the chart assets." >&2; exit 1; }
+
+# A throwaway PostgreSQL server on loopback for the PostgreSQL tests (unless one is given in the environment).
+if [ -z "${COHORTDASHBOARD_TEST_POSTGRES:-}" ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$pg_bin" ]; then
+    echo "==> Installing PostgreSQL (PostgreSQL tests)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  pg_dir=$(mktemp -d /tmp/cohortdashboard-pg.XXXXXX)
+  pg_port=$(( 20000 + RANDOM % 20000 ))
+  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+    -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  trap 'as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+  export COHORTDASHBOARD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  echo "==> PostgreSQL on 127.0.0.1:$pg_port"
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(pwd)/.test-results"
