@@ -1,28 +1,13 @@
 using CohortDashboard.Web.Components.Charts;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.JSInterop;
 
 namespace CohortDashboard.Web.Tests.Components.Charts;
 
 /// <summary>Static (prerender) markup of PlotlyChart; drawing itself needs a browser (JS interop).</summary>
 public class PlotlyChartMarkupTests
 {
-    private static async Task<string> RenderAsync(Dictionary<string, object?> parameters)
-    {
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IJSRuntime, NoJsRuntime>()
-            .BuildServiceProvider();
-        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
-        return await renderer.Dispatcher.InvokeAsync(async () =>
-        {
-            var output = await renderer.RenderComponentAsync<PlotlyChart>(ParameterView.FromDictionary(parameters));
-            return output.ToHtmlString();
-        });
-    }
+    private static Task<string> RenderAsync(Dictionary<string, object?> parameters) =>
+        StaticComponentRenderer.RenderAsync<PlotlyChart>(parameters);
 
     private static readonly IReadOnlyList<ChartTrace> OneBar = [new BarTrace { X = ["a"], Y = [1] }];
 
@@ -71,14 +56,5 @@ public class PlotlyChartMarkupTests
         Assert.Contains("disabled", html);
         Assert.Contains("aria-label=\"Users by month\"", html);
         Assert.Contains("class=\"plotly-chart wide\"", html);
-    }
-
-    private sealed class NoJsRuntime : IJSRuntime
-    {
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
-            throw new InvalidOperationException("No JS interop while prerendering.");
-
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
-            throw new InvalidOperationException("No JS interop while prerendering.");
     }
 }
