@@ -37,8 +37,7 @@ public sealed record CurrentUser(string Subject, string Name, string Role, long 
 {
     public static CurrentUser? From(ClaimsPrincipal? principal)
     {
-        if (principal?.Identity?.IsAuthenticated != true) return null;
-        if (!long.TryParse(principal.FindFirstValue(CohortClaims.OrgId), out var orgId)) return null;
+        if (principal is null || OrgIdOf(principal) is not { } orgId) return null;
         return new CurrentUser(
             principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
             principal.FindFirstValue(ClaimTypes.Name) ?? "",
