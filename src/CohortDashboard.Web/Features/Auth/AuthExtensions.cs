@@ -41,9 +41,13 @@ public static class AuthExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, DemoApiKeyHandler>(DemoApiKeyHandler.SchemeName, null);
 
-        services.AddAuthorizationBuilder()
+        var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var scope in ApiScopes.All)
+            authorization.AddPolicy(Policies.Scope(scope), policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+                context.User.Identity?.AuthenticationType != DemoApiKeyHandler.SchemeName
+                || context.User.HasClaim(CohortClaims.Scope, scope)));
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, OrgScopeCircuitHandler>();

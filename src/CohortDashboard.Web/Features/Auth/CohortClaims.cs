@@ -30,6 +30,26 @@ public static class Roles
 public static class Policies
 {
     public const string Admin = "admin";
+
+    /// <summary>
+    /// The policy an API route names for a key scope. Signed-in people pass on their session (their role rules what
+    /// pages show); API keys must carry the scope.
+    /// </summary>
+    public static string Scope(string scope) => "scope:" + scope;
+}
+
+/// <summary>The scopes an API key can carry (SPEC §6).</summary>
+public static class ApiScopes
+{
+    public const string ReadSummary = "READ_SUMMARY";
+    public const string AnalyticsRead = "analytics:read";
+    public const string CohortsRead = "cohorts:read";
+    public const string CohortsWrite = "cohorts:write";
+    public const string ExpansionRead = "expansion:read";
+    public const string ExpansionWrite = "expansion:write";
+    public const string ImportWrite = "import:write";
+
+    public static readonly string[] All = [ReadSummary, AnalyticsRead, CohortsRead, CohortsWrite, ExpansionRead, ExpansionWrite, ImportWrite];
 }
 
 /// <summary>Reads our claims off a principal.</summary>

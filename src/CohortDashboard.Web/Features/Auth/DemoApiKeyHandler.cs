@@ -20,8 +20,6 @@ internal sealed class DemoApiKeyHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string DemoOrgPixelId = "demo-pixel";
-    public static readonly string[] AllScopes =
-        ["READ_SUMMARY", "analytics:read", "cohorts:read", "cohorts:write", "expansion:read", "expansion:write", "import:write"];
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -43,7 +41,7 @@ internal sealed class DemoApiKeyHandler(
             new Claim(ClaimTypes.Name, "Demo API key"),
             new Claim(CohortClaims.OrgId, org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(CohortClaims.OrgName, org.Name),
-            .. AllScopes.Select(scope => new Claim(CohortClaims.Scope, scope)),
+            .. ApiScopes.All.Select(scope => new Claim(CohortClaims.Scope, scope)),
         ], SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
