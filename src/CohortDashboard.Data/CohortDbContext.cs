@@ -36,6 +36,8 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OrgMembership> OrgMemberships => Set<OrgMembership>();
+    public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
+    public DbSet<CohortFactBuild> CohortFactBuilds => Set<CohortFactBuild>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -179,6 +181,25 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             membership.HasIndex(m => m.Subject).IsUnique();
             membership.HasIndex(m => new { m.OrgId, m.Role });
             OwnedByOrg(membership);
+        });
+
+        modelBuilder.Entity<CustomerFact>(fact =>
+        {
+            fact.ToTable("customer_facts");
+            // Key order = read order: one org's facts of a grain stream account by account, period by period, unsorted.
+            fact.HasKey(f => new { f.OrgId, f.Grain, f.AccountId, f.Period, f.Status });
+            fact.Property(f => f.Grain).HasConversion<int>();
+            fact.Property(f => f.Status).HasConversion<int>();
+            fact.HasOne<Account>().WithMany().HasForeignKey(f => f.AccountId).OnDelete(DeleteBehavior.Cascade);
+            OwnedByOrg(fact);
+        });
+
+        modelBuilder.Entity<CohortFactBuild>(build =>
+        {
+            build.ToTable("cohort_fact_builds");
+            build.HasKey(b => b.OrgId);
+            build.Property(b => b.TimeZone).HasMaxLength(64);
+            OwnedByOrg(build);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -34,4 +34,8 @@ public static class DatabaseInitializer
     /// </summary>
     public static CohortDbContext CreateSystemContext(IServiceProvider services) =>
         new(services.GetRequiredService<DbContextOptions<CohortDbContext>>(), OrgScope.System());
+
+    /// <summary>A context scoped to one org, for trusted background work on that org (e.g. rebuilding its facts).</summary>
+    public static CohortDbContext CreateOrgContext(IServiceProvider services, long orgId) =>
+        new(services.GetRequiredService<DbContextOptions<CohortDbContext>>(), OrgScope.For(orgId));
 }

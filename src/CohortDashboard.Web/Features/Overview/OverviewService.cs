@@ -5,6 +5,7 @@ using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Orders;
 using CohortDashboard.Data.Queries;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CohortDashboard.Web.Features.Overview;
 
@@ -90,7 +91,7 @@ public static class OverviewExtensions
 {
     public static IServiceCollection AddOverview(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<OverviewService>();
         return services;
     }

@@ -1,0 +1,129 @@
+using System.Globalization;
+
+namespace CohortDashboard.Analytics.Cohorts;
+
+/// <summary>Turns accumulated tallies into matrices of one measure, with mean rows and anomaly flags (SPEC §3).</summary>
+public static class CohortMatrixBuilder
+{
+    public const string AllGroup = "All";
+
+    /// <summary>Cohorts needed at an offset before any of them can be called anomalous.</summary>
+    public const int AnomalyMinimumCohorts = 4;
+
+    /// <summary>How far below the others' mean, in their standard deviations, a retention cell is flagged.</summary>
+    public const decimal AnomalyDeviations = 2m;
+
+    /// <summary>
+    /// Builds one matrix per group. Every period from the accumulator's first to last cohort gets a row (size 0 when
+    /// nobody was acquired then), so gaps stay visible. Groups are ordered by name, with <see cref="AllGroup"/> first.
+    /// </summary>
+    public static CohortAnalysis Build(CohortAccumulator accumulator, PeriodCalendar calendar, CohortMeasure measure, RetentionMode mode)
+    {
+        var offsetLabels = Enumerable.Range(0, accumulator.Offsets).Select(calendar.OffsetLabel).ToList();
+        var groupNames = accumulator.Groups.Count == 0 ? [AllGroup] : accumulator.Groups.Keys.OrderBy(k => k == AllGroup ? 0 : 1).ThenBy(k => k, StringComparer.OrdinalIgnoreCase).ToList();
+        var groups = new List<CohortMatrix>(groupNames.Count);
+        foreach (var name in groupNames)
+        {
+            var tallies = accumulator.Groups.TryGetValue(name, out var found) ? found : [];
+            var rows = new List<CohortRow>();
+            for (var cohort = accumulator.FirstCohort; cohort <= accumulator.LastCohort; cohort++)
+            {
+                var tally = tallies.TryGetValue(cohort, out var t) ? t : new CohortTally(accumulator.Offsets);
+                var cells = new CohortCell?[accumulator.Offsets];
+                decimal cumulativeNet = 0m, cumulativeCm1 = 0m, cumulativeCm2 = 0m;
+                for (var k = 0; k < accumulator.Offsets; k++)
+                {
+                    var period = cohort + k;
+                    if (period > accumulator.AsOfPeriod) break;
+                    var cell = tally.Cells[k];
+                    cumulativeNet += cell.Net;
+                    cumulativeCm1 += cell.Net - cell.Cogs;
+                    cumulativeCm2 += cell.Net - cell.Cogs - cell.Shipping - cell.Fees;
+                    var customers = mode == RetentionMode.Unbounded ? tally.ActiveOnOrAfter(k) : cell.Customers;
+                    decimal? retention = tally.Size == 0 ? null : (decimal)customers / tally.Size;
+                    decimal? value = measure switch
+                    {
+                        CohortMeasure.Retention => retention,
+                        CohortMeasure.Customers => customers,
+                        CohortMeasure.Orders => cell.Orders,
+                        CohortMeasure.GrossRevenue => cell.Gross,
+                        CohortMeasure.NetRevenue => cell.Net,
+                        CohortMeasure.Ltv => PerCustomer(cumulativeNet, tally.Size),
+                        CohortMeasure.Cm1 => PerCustomer(cumulativeCm1, tally.Size),
+                        CohortMeasure.Cm2 => PerCustomer(cumulativeCm2, tally.Size),
+                        CohortMeasure.Aov => cell.Orders == 0 ? null : cell.Net / cell.Orders,
+                        _ => tally.Cells[0].Net == 0m ? null : cell.Net / tally.Cells[0].Net,
+                    };
+                    if (tally.Size == 0) value = null;
+                    cells[k] = new CohortCell(value, customers, tally.Size, cell.Orders, cell.Net, retention, period == accumulator.AsOfPeriod);
+                }
+                rows.Add(new CohortRow(cohort, calendar.Label(cohort), calendar.StartDate(cohort), calendar.EndDate(cohort), tally.Size, cells));
+            }
+            FlagAnomalies(rows, offsetLabels);
+            groups.Add(new CohortMatrix(name, rows, MeanRow(rows, accumulator.Offsets)));
+        }
+        return new CohortAnalysis(calendar.Granularity, measure, mode, accumulator.AsOfPeriod, offsetLabels, groups);
+    }
+
+    private static decimal? PerCustomer(decimal total, int size) => size == 0 ? null : total / size;
+
+    /// <summary>
+    /// Size-weighted mean over cohorts that have completed offset k (running periods would drag it down). Null where no
+    /// cohort has completed k.
+    /// </summary>
+    private static IReadOnlyList<CohortCell?> MeanRow(List<CohortRow> rows, int offsets)
+    {
+        var mean = new CohortCell?[offsets];
+        for (var k = 0; k < offsets; k++)
+        {
+            decimal weighted = 0m;
+            int size = 0, customers = 0, orders = 0;
+            decimal net = 0m;
+            foreach (var row in rows)
+            {
+                if (row.Cells[k] is not { InProgress: false, Value: { } value } cell || row.Size == 0) continue;
+                weighted += value * row.Size;
+                size += row.Size;
+                customers += cell.Customers;
+                orders += cell.Orders;
+                net += cell.NetRevenue;
+            }
+            if (size > 0)
+                mean[k] = new CohortCell(weighted / size, customers, size, orders, net, (decimal)customers / size, false);
+        }
+        return mean;
+    }
+
+    /// <summary>
+    /// SPEC §3: retention at least <see cref="AnomalyDeviations"/> standard deviations (population) below the mean of the
+    /// other cohorts at the same offset, when at least <see cref="AnomalyMinimumCohorts"/> cohorts (this one included)
+    /// have completed that offset. Running periods neither get flagged nor count as "others". A cell must also be
+    /// strictly below the mean, so identical cohorts (deviation 0) are never flagged.
+    /// </summary>
+    private static void FlagAnomalies(List<CohortRow> rows, IReadOnlyList<string> offsetLabels)
+    {
+        for (var k = 1; k < offsetLabels.Count; k++)
+        {
+            var candidates = new List<(int Row, decimal Retention)>();
+            for (var i = 0; i < rows.Count; i++)
+                if (rows[i].Cells[k] is { InProgress: false, Retention: { } retention }) candidates.Add((i, retention));
+            if (candidates.Count < AnomalyMinimumCohorts) continue;
+
+            foreach (var (rowIndex, retention) in candidates)
+            {
+                var others = candidates.Where(c => c.Row != rowIndex).Select(c => c.Retention).ToList();
+                var mean = others.Average();
+                var deviation = (decimal)Math.Sqrt((double)others.Sum(r => (r - mean) * (r - mean)) / others.Count);
+                if (retention >= mean || mean - retention < AnomalyDeviations * deviation) continue;
+
+                var row = rows[rowIndex];
+                var spread = deviation == 0m ? "all others equal" : $"{(mean - retention) / deviation:0.0} SD below";
+                var message = string.Create(CultureInfo.InvariantCulture,
+                    $"{row.Label} {offsetLabels[k]} retention {retention:P1} is {spread} the {mean:P1} mean of {others.Count} other cohorts");
+                var cells = row.Cells.ToArray();
+                cells[k] = cells[k]! with { Anomaly = new CohortAnomaly(retention, mean, deviation, others.Count, message) };
+                rows[rowIndex] = row with { Cells = cells };
+            }
+        }
+    }
+}

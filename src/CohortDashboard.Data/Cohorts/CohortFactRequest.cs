@@ -1,0 +1,35 @@
+using System.Linq.Expressions;
+using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Data.Model;
+
+namespace CohortDashboard.Data.Cohorts;
+
+/// <summary>
+/// What a cohort query reads: periods of <see cref="Calendar"/> from <see cref="FirstPeriod"/> (earlier activity is
+/// reported as period FirstPeriod − 1, only to tell that a customer was acquired before the range) to the as-of date,
+/// orders qualifying under <see cref="Settings"/>, restricted by optional account and order predicates.
+/// </summary>
+public sealed record CohortFactRequest(
+    PeriodCalendar Calendar,
+    CohortOrderSettings Settings,
+    int FirstPeriod,
+    DateOnly AsOfDate,
+    Expression<Func<Account, bool>>? AccountFilter = null,
+    Expression<Func<Order, bool>>? OrderFilter = null,
+    bool NeedsMoney = true)
+{
+    public int AsOfPeriod => Calendar.IndexOf(AsOfDate);
+
+    /// <summary>The instant the as-of date ends in the calendar's timezone: orders and refunds from then on are left out.</summary>
+    public DateTime AsOfEndUtc => Analytics.Periods.LocalCalendar.LocalMidnightToUtc(AsOfDate.AddDays(1), Calendar.Zone);
+
+    public IReadOnlyList<OrderStatus> QualifyingStatuses =>
+    [
+        OrderStatus.Paid,
+        .. Settings.CountPending ? [OrderStatus.Pending] : Array.Empty<OrderStatus>(),
+        .. Settings.CountVoided ? [OrderStatus.Voided] : Array.Empty<OrderStatus>(),
+    ];
+}
+
+/// <summary>Which storage a cohort query read, and why (shown on the page and in benchmarks).</summary>
+public sealed record CohortFactPath(bool UsesFacts, string Reason);
