@@ -134,7 +134,7 @@ public static class FilterExpressions
             }
         }
 
-        private Expression AccountCondition(FilterCondition condition, Expression account, List<string> path)
+        private Expression AccountCondition(FilterCondition condition, ParameterExpression account, List<string> path)
         {
             switch (condition.Field)
             {
@@ -167,7 +167,7 @@ public static class FilterExpressions
         }
 
         /// <summary>Whether the account is a member of cohort definition <paramref name="id"/>.</summary>
-        private Expression CohortMembership(long id, Expression account, List<string> path)
+        private Expression CohortMembership(long id, ParameterExpression account, List<string> path)
         {
             if (!ctx.CohortDefinitions.TryGetValue(id, out var cohort))
                 return Invalid(path, $"There is no cohort definition with id {id}.");
@@ -197,7 +197,7 @@ public static class FilterExpressions
             }
         }
 
-        private Expression CustomCohort(CohortDefinition cohort, Expression account, List<string> path)
+        private Expression CustomCohort(CohortDefinition cohort, ParameterExpression account, List<string> path)
         {
             if (_expanding.Contains(cohort.Id))
                 return Invalid(path, $"Cohort {cohort.Id} ('{cohort.Name}') refers to itself through its criteria.");
@@ -210,7 +210,7 @@ public static class FilterExpressions
             // The criteria are an account filter in their own right; translate them against the same account, and
             // report their problems at the leaf that brought them in (the caller cannot see the stored JSON's paths).
             _expanding.Add(cohort.Id);
-            var inner = new Translator(ctx, (ParameterExpression)account);
+            var inner = new Translator(ctx, account);
             inner._expanding.AddRange(_expanding);
             var body = inner.Node(parsed.Node!, []);
             _expanding.RemoveAt(_expanding.Count - 1);
