@@ -49,6 +49,8 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        Filters.FilterSqlFunctions.Register(modelBuilder);
+
         modelBuilder.Entity<Organization>(org =>
         {
             org.ToTable("organizations");
