@@ -76,9 +76,7 @@ public sealed class PeriodCalendar
             case Granularity.Month:
                 return start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             case Granularity.Quarter:
-                var startOrdinal = MonthOrdinal(start);
-                var fiscalYearStart = FloorDiv(startOrdinal - (FiscalYearStartMonth - 1), 12) * 12 + FiscalYearStartMonth - 1;
-                return $"{fiscalYearStart / 12:D4}-Q{(startOrdinal - fiscalYearStart) / 3 + 1}";
+                return FiscalQuarter.Of(start, FiscalYearStartMonth).Label;
             default:
                 return start.Year.ToString("D4", CultureInfo.InvariantCulture);
         }

@@ -288,5 +288,10 @@ public static class FactMoney
 
     public static long FromDecimal(decimal value) => (long)decimal.Round(value * Scale, 0, MidpointRounding.ToEven);
 
-    public static decimal ToDecimal(long value) => value / Scale;
+    /// <summary>Builds the decimal with scale 4 directly: exact, and far cheaper than a decimal division per value.</summary>
+    public static decimal ToDecimal(long value)
+    {
+        var magnitude = value < 0 ? (ulong)-(value + 1) + 1 : (ulong)value;
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, value < 0, 4);
+    }
 }

@@ -1,9 +1,10 @@
 using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Analytics.Filters;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
-/// <summary>Splits the matrix by an account field (SPEC §3 breakdown).</summary>
-public enum CohortBreakdown { None, Segment, Territory, OwnerId, UserType }
+/// <summary>Splits the matrix by an account field, or by membership of the cohort definitions of one type (SPEC §3).</summary>
+public enum CohortBreakdown { None, Segment, Territory, OwnerId, UserType, VintageCohort, SegmentCohort, TerritoryCohort, RepCohort, CustomCohort }
 
 /// <summary>
 /// One cohort analysis request, as the page, the compat APIs and the benchmark phrase it. Unset dates default to the
@@ -34,6 +35,10 @@ public sealed record CohortQuery
     public CohortOrderSettings? OrderSettings { get; init; }
     /// <summary>Only accounts with this user_type (Termina's required <c>user_type</c>).</summary>
     public string? UserType { get; init; }
+    /// <summary>The filter language (SPEC §8): order fields restrict which orders qualify, account fields who counts.</summary>
+    public FilterNode? Filter { get; init; }
+    /// <summary>Where <see cref="Filter"/> sits in the request, prefixed to translation errors' paths.</summary>
+    public IReadOnlyList<string> FilterPath { get; init; } = ["filters"];
 }
 
 /// <summary>A request the service cannot answer as asked; <see cref="Parameter"/> names the offending input.</summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
 using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Cohorts;
+using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +22,8 @@ public sealed record CohortFrame(
     int LastCohort,
     int Offsets,
     CohortOrderSettings OrderSettings,
-    DateTime? ResultsStaleSince);
+    DateTime? ResultsStaleSince,
+    Organization Org);
 
 public sealed record CohortResult(CohortAnalysis Analysis, CohortFrame Frame, CohortFactPath Path, TimeSpan Elapsed);
 
@@ -43,9 +46,8 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
         var accumulator = new CohortAccumulator(frame.FirstCohort, frame.LastCohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets);
-        var groups = await GroupsAsync(db, query, ct);
-        var path = await CohortFactSource.ReadAsync(db, Request(frame, query), (account, facts) =>
-            accumulator.AddCustomer(account, groups is null ? CohortMatrixBuilder.AllGroup : groups.GetValueOrDefault(account, "(none)"), facts), ct);
+        var groups = await GroupsAsync(db, frame, query, ct);
+        var path = await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct), Feed(accumulator, groups), ct);
         var analysis = CohortMatrixBuilder.Build(accumulator, frame.Calendar, query.Measure, query.RetentionMode);
         return new CohortResult(analysis, frame, path, stopwatch.Elapsed);
     }
@@ -66,9 +68,8 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
 
         var accumulator = new CohortAccumulator(cohort, cohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets,
             new CohortCellSelector(group, cohort, offset));
-        var groups = await GroupsAsync(db, query, ct);
-        await CohortFactSource.ReadAsync(db, Request(frame, query) with { FirstPeriod = cohort }, (account, facts) =>
-            accumulator.AddCustomer(account, groups is null ? CohortMatrixBuilder.AllGroup : groups.GetValueOrDefault(account, "(none)"), facts), ct);
+        var groups = await GroupsAsync(db, frame, query, ct);
+        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct) with { FirstPeriod = cohort, NeedsMoney = true }, Feed(accumulator, groups), ct);
 
         var members = accumulator.DrilledCustomers
             .Where(c => c.CountsIn(query.Measure, query.RetentionMode, offset))
@@ -101,7 +102,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
-        await CohortFactSource.ReadAsync(db, Request(frame, query), sink, ct);
+        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct), sink, ct);
         return frame;
     }
 
@@ -133,30 +134,108 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var settings = query.OrderSettings ?? new CohortOrderSettings(
             org.Settings.CountPendingOrders, org.Settings.CountVoidedOrders,
             org.Settings.RefundDateAttribution == RefundDateAttribution.OrderDate);
-        return new CohortFrame(org.Name, org.Currency, calendar, asOf, first, last, query.Offsets, settings, org.ResultsStaleSince);
+        return new CohortFrame(org.Name, org.Currency, calendar, asOf, first, last, query.Offsets, settings, org.ResultsStaleSince, org);
     }
 
-    private static CohortFactRequest Request(CohortFrame frame, CohortQuery query)
+    /// <summary>
+    /// Translates the query's filters into SQL predicates. Throws <see cref="FilterTranslationException"/> (paths
+    /// prefixed with <see cref="CohortQuery.FilterPath"/>) when the filter names a cohort that does not exist.
+    /// </summary>
+    private static async Task<CohortFactRequest> RequestAsync(CohortDbContext db, CohortFrame frame, CohortQuery query, CancellationToken ct)
     {
         Expression<Func<Account, bool>>? accountFilter = null;
-        if (query.UserType is { } userType) accountFilter = a => a.UserType == userType;
-        return new CohortFactRequest(frame.Calendar, frame.OrderSettings, frame.FirstCohort, frame.AsOf, accountFilter);
+        Expression<Func<Order, bool>>? orderFilter = null;
+        if (query.Filter is { } filter)
+        {
+            var context = await TranslationContextAsync(db, frame, filter.UsesScope(FilterScope.Cohort), query.FilterPath, ct);
+            if (filter.UsesScope(FilterScope.Order)) orderFilter = FilterExpressions.ForOrders(filter, context);
+            else accountFilter = FilterExpressions.ForAccounts(filter, context);
+        }
+        if (query.UserType is { } userType)
+            accountFilter = accountFilter is null ? a => a.UserType == userType : And(accountFilter, a => a.UserType == userType);
+        return new CohortFactRequest(frame.Calendar, frame.OrderSettings, frame.FirstCohort, frame.AsOf, accountFilter, orderFilter,
+            NeedsMoney: query.Measure is not (CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.Orders));
     }
 
-    /// <summary>Account id → breakdown group, or null without a breakdown.</summary>
-    private static async Task<Dictionary<long, string>?> GroupsAsync(CohortDbContext db, CohortQuery query, CancellationToken ct)
+    private static async Task<FilterTranslationContext> TranslationContextAsync(CohortDbContext db, CohortFrame frame,
+        bool needsDefinitions, IReadOnlyList<string> basePath, CancellationToken ct)
+    {
+        var definitions = needsDefinitions ? await db.CohortDefinitions.AsNoTracking().ToListAsync(ct) : [];
+        var settings = frame.OrderSettings;
+        return new FilterTranslationContext
+        {
+            Accounts = db.Accounts.AsNoTracking(),
+            Orders = db.Orders.AsNoTracking(),
+            QualifyingStatuses = [OrderStatus.Paid, .. settings.CountPending ? [OrderStatus.Pending] : Array.Empty<OrderStatus>(),
+                .. settings.CountVoided ? [OrderStatus.Voided] : Array.Empty<OrderStatus>()],
+            CohortDefinitions = definitions.ToDictionary(d => d.Id),
+            TimeZone = LocalCalendar.FindTimeZone(frame.Org.TimeZone),
+            FiscalYearStartMonth = frame.Org.FiscalYearStartMonth,
+            BasePath = basePath,
+        };
+    }
+
+    private static Expression<Func<Account, bool>> And(Expression<Func<Account, bool>> left, Expression<Func<Account, bool>> right)
+    {
+        var account = left.Parameters[0];
+        var rightBody = new ParameterSwap(right.Parameters[0], account).Visit(right.Body);
+        return Expression.Lambda<Func<Account, bool>>(Expression.AndAlso(left.Body, rightBody), account);
+    }
+
+    private sealed class ParameterSwap(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
+    }
+
+    /// <summary>Account id → its breakdown groups (several for overlapping custom cohorts), or null without a breakdown.</summary>
+    private static async Task<Dictionary<long, string[]>?> GroupsAsync(CohortDbContext db, CohortFrame frame, CohortQuery query, CancellationToken ct)
     {
         if (query.Breakdown == CohortBreakdown.None) return null;
         var accounts = db.Accounts.AsNoTracking();
-        return query.Breakdown switch
+        switch (query.Breakdown)
         {
-            CohortBreakdown.Segment => (await accounts.Select(a => new { a.Id, a.Segment }).ToListAsync(ct))
-                .ToDictionary(a => a.Id, a => a.Segment.ToWire()),
-            CohortBreakdown.Territory => await accounts.Select(a => new { a.Id, a.Territory }).ToDictionaryAsync(a => a.Id, a => a.Territory, ct),
-            CohortBreakdown.OwnerId => await accounts.Select(a => new { a.Id, a.OwnerId }).ToDictionaryAsync(a => a.Id, a => a.OwnerId, ct),
-            _ => await accounts.Select(a => new { a.Id, a.UserType }).ToDictionaryAsync(a => a.Id, a => a.UserType, ct),
+            case CohortBreakdown.Segment:
+                return (await accounts.Select(a => new { a.Id, a.Segment }).ToListAsync(ct)).ToDictionary(a => a.Id, a => new[] { a.Segment.ToWire() });
+            case CohortBreakdown.Territory:
+                return await accounts.Select(a => new { a.Id, a.Territory }).ToDictionaryAsync(a => a.Id, a => new[] { a.Territory }, ct);
+            case CohortBreakdown.OwnerId:
+                return await accounts.Select(a => new { a.Id, a.OwnerId }).ToDictionaryAsync(a => a.Id, a => new[] { a.OwnerId }, ct);
+            case CohortBreakdown.UserType:
+                return await accounts.Select(a => new { a.Id, a.UserType }).ToDictionaryAsync(a => a.Id, a => new[] { a.UserType }, ct);
+        }
+
+        var type = query.Breakdown switch
+        {
+            CohortBreakdown.VintageCohort => CohortType.Vintage,
+            CohortBreakdown.SegmentCohort => CohortType.Segment,
+            CohortBreakdown.TerritoryCohort => CohortType.Territory,
+            CohortBreakdown.RepCohort => CohortType.Rep,
+            _ => CohortType.Custom,
         };
+        var context = await TranslationContextAsync(db, frame, true, ["breakdown"], ct);
+        var memberships = new Dictionary<long, List<string>>();
+        foreach (var definition in context.CohortDefinitions.Values.Where(d => d.CohortType == type).OrderBy(d => d.Name))
+        {
+            var members = FilterExpressions.ForAccounts(
+                new FilterCondition(FilterFields.CohortId, FilterOperator.Equal, FilterValue.Of(definition.Id)), context);
+            foreach (var id in await accounts.Where(members).Select(a => a.Id).ToListAsync(ct))
+            {
+                if (!memberships.TryGetValue(id, out var names)) memberships[id] = names = [];
+                names.Add(definition.Name);
+            }
+        }
+        return memberships.ToDictionary(m => m.Key, m => m.Value.ToArray());
     }
+
+    private static readonly string[] NoGroup = ["(none)"];
+    private static readonly string[] AllGroups = [CohortMatrixBuilder.AllGroup];
+
+    private static Action<long, IReadOnlyList<CohortFact>> Feed(CohortAccumulator accumulator, Dictionary<long, string[]>? groups) =>
+        (account, facts) =>
+        {
+            foreach (var group in groups is null ? AllGroups : groups.GetValueOrDefault(account, NoGroup))
+                accumulator.AddCustomer(account, group, facts);
+        };
 }
 
 public static class CohortServiceExtensions

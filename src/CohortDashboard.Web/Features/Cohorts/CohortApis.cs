@@ -1,0 +1,6 @@
+namespace CohortDashboard.Web.Features.Cohorts;
+
+public static class CohortApis
+{
+    public static WebApplication MapCohortApis(this WebApplication app) => app;
+}
