@@ -119,7 +119,7 @@ public static class CohortMatrixBuilder
                 var row = rows[rowIndex];
                 var spread = deviation == 0m ? "all others equal" : $"{(mean - retention) / deviation:0.0} SD below";
                 var message = string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Label} {offsetLabels[k]} retention {retention:P1} is {spread} the {mean:P1} mean of {others.Count} other cohorts");
+                    $"{row.Label} {offsetLabels[k]} retention {retention * 100:0.0}% is {spread} the {mean * 100:0.0}% mean of {others.Count} other cohorts");
                 var cells = row.Cells.ToArray();
                 cells[k] = cells[k]! with { Anomaly = new CohortAnomaly(retention, mean, deviation, others.Count, message) };
                 rows[rowIndex] = row with { Cells = cells };
