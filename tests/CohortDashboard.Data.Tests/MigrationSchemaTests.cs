@@ -26,7 +26,7 @@ public sealed class MigrationSchemaTests
         var expected = DescribeSchema(created);
         var actual = DescribeSchema(migrated);
 
-        Assert.Equal(12, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
+        Assert.Equal(14, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
         Assert.Equal(expected, actual);
     }
 
@@ -74,7 +74,7 @@ public sealed class MigrationSchemaTests
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSQL)]
-    public void InitialSchema_Operations_MatchModelForProvider(DatabaseProvider provider)
+    public void Migrations_Operations_MatchModelForProvider(DatabaseProvider provider)
     {
         var connectionString = provider == DatabaseProvider.Sqlite ? "Data Source=:memory:" : "Host=localhost";
         var options = (DbContextOptions<CohortDbContext>)DataServiceCollectionExtensions

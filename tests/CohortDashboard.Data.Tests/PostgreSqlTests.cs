@@ -13,14 +13,13 @@ namespace CohortDashboard.Data.Tests;
 /// </summary>
 public sealed class PostgreSqlTests
 {
-    private const string EnvironmentVariable = "COHORTDASHBOARD_TEST_POSTGRES";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Migrate_EmptyPostgreSqlDatabase_SchemaEqualsEnsureCreated()
     {
-        await using var migrated = await TempDatabase.CreateAsync();
-        await using var created = await TempDatabase.CreateAsync();
+        await using var migrated = await PostgresTempDatabase.CreateAsync();
+        await using var created = await PostgresTempDatabase.CreateAsync();
         await using (var db = migrated.System())
         {
             await DatabaseInitializer.MigrateAsync(db, Ct);
@@ -38,7 +37,7 @@ public sealed class PostgreSqlTests
     [Fact]
     public async Task SeedAsync_PostgreSql_RoundTripsAndResetsIdentities()
     {
-        await using var database = await TempDatabase.CreateAsync();
+        await using var database = await PostgresTempDatabase.CreateAsync();
         var asOf = new DateOnly(2026, 6, 15);
         await using (var db = database.System())
         {
@@ -70,7 +69,7 @@ public sealed class PostgreSqlTests
 
     private static List<string> Canon<T>(IEnumerable<T> rows) where T : notnull => rows.Select(r => RowCanon.Row(r)).ToList();
 
-    private static async Task<List<string>> DescribeAsync(TempDatabase database)
+    private static async Task<List<string>> DescribeAsync(PostgresTempDatabase database)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Ct);
@@ -94,51 +93,5 @@ public sealed class PostgreSqlTests
             """);
         lines.Sort(StringComparer.Ordinal);
         return lines;
-    }
-
-    private sealed class TempDatabase : IAsyncDisposable
-    {
-        private readonly string _admin;
-        private readonly string _name;
-
-        private TempDatabase(string admin, string name, string connectionString)
-        {
-            _admin = admin;
-            _name = name;
-            ConnectionString = connectionString;
-        }
-
-        public string ConnectionString { get; }
-
-        public static async Task<TempDatabase> CreateAsync()
-        {
-            var server = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            Assert.SkipWhen(string.IsNullOrWhiteSpace(server), $"{EnvironmentVariable} is not set; no PostgreSQL server to test against.");
-            var builder = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
-            var admin = builder.ToString();
-            var name = "cohort_test_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var connection = new NpgsqlConnection(admin))
-            {
-                await connection.OpenAsync(Ct);
-                await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-                await command.ExecuteNonQueryAsync(Ct);
-            }
-            builder.Database = name;
-            return new TempDatabase(admin, name, builder.ToString());
-        }
-
-        public CohortDbContext System() => new(Options(), OrgScope.System());
-        public CohortDbContext For(long orgId) => new(Options(), OrgScope.For(orgId));
-
-        private DbContextOptions<CohortDbContext> Options() => (DbContextOptions<CohortDbContext>)DataServiceCollectionExtensions
-            .ConfigureDbContext(new DbContextOptionsBuilder<CohortDbContext>(), DatabaseProvider.PostgreSQL, ConnectionString).Options;
-
-        public async ValueTask DisposeAsync()
-        {
-            await using var connection = new NpgsqlConnection(_admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

@@ -1,9 +1,10 @@
+using CohortDashboard.Data.Cohorts;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Model;
 
 namespace CohortDashboard.Data.Tests;
 
-/// <summary>A migrated SQLite file seeded with the demo data at scale 0.05, plus a row of every other entity for both orgs.</summary>
+/// <summary>A migrated SQLite file seeded with the demo data at scale 0.05, plus a row of every other entity (cohort facts included) for both orgs.</summary>
 public sealed class SeededDatabaseFixture : IAsyncLifetime
 {
     public static readonly DateOnly AsOf = new(2026, 6, 15);
@@ -54,6 +55,12 @@ public sealed class SeededDatabaseFixture : IAsyncLifetime
             db.AuditEvents.Add(new AuditEvent { OrgId = orgId, Actor = "test", At = at, Action = "seed", TargetType = "test" });
         }
         await db.SaveChangesAsync();
+
+        foreach (var orgId in new[] { DemoDataGenerator.NorthwindOrgId, DemoDataGenerator.ContosoOrgId })
+        {
+            await using var orgDb = Database.For(orgId);
+            await CustomerFacts.RebuildAsync(orgDb);
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -43,15 +43,16 @@ public static class CohortFactSource
         Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
     {
         var path = await ChoosePathAsync(db, request, ct);
-        if (path.UsesFacts) await ReadFactsAsync(db, request, sink, ct);
-        else await ReadOrdersAsync(db, request, sink, ct);
+        if (path.UsesFacts) await ReadFromFactsAsync(db, request, sink, ct);
+        else await ReadFromOrdersAsync(db, request, sink, ct);
         return path;
     }
 
     private static FactGrain GrainFor(Granularity granularity) =>
         granularity is Granularity.Day or Granularity.Week ? FactGrain.Day : FactGrain.Month;
 
-    private static async Task ReadFactsAsync(CohortDbContext db, CohortFactRequest request,
+    /// <summary>Reads from <see cref="CustomerFact"/> rows; exact only when <see cref="ChoosePathAsync"/> allows it.</summary>
+    public static async Task ReadFromFactsAsync(CohortDbContext db, CohortFactRequest request,
         Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
     {
         var statuses = request.QualifyingStatuses.ToList();
@@ -65,6 +66,8 @@ public static class CohortFactSource
             facts = facts.Where(f => accounts.Contains(f.AccountId));
         }
         var byRefundDate = !request.Settings.RefundsOnOrderDate;
+        // Rows holding only refunds dated in a period carry nothing unless refunds are counted by refund date.
+        if (!(money && byRefundDate)) facts = facts.Where(f => f.Orders > 0);
         // Retention and counts need no money: leaving those columns out halves what is read.
         var ordered = facts.OrderBy(f => f.AccountId).ThenBy(f => f.Period);
         var query = money
@@ -103,7 +106,8 @@ public static class CohortFactSource
         }
     }
 
-    private static async Task ReadOrdersAsync(CohortDbContext db, CohortFactRequest request,
+    /// <summary>Reads from orders, bucketing and aggregating in SQL; always exact.</summary>
+    public static async Task ReadFromOrdersAsync(CohortDbContext db, CohortFactRequest request,
         Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
     {
         var asOfPeriod = request.AsOfPeriod;
