@@ -106,6 +106,13 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         return frame;
     }
 
+    /// <summary>Rebuilds the current org's cohort facts (after an import or a timezone change); one transaction.</summary>
+    public async Task<CohortFactBuildResult> RebuildFactsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await CustomerFacts.RebuildAsync(db, ct);
+    }
+
     private async Task<CohortFrame> ResolveAsync(CohortDbContext db, CohortQuery query, CancellationToken ct)
     {
         var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(ct)
@@ -244,6 +251,7 @@ public static class CohortServiceExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CohortService>();
+        services.AddHostedService<CohortFactsWarmup>();
         return services;
     }
 }
