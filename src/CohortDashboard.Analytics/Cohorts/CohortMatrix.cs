@@ -27,7 +27,7 @@ public sealed record CohortRow(int Period, string Label, DateOnly Start, DateOnl
 
 /// <summary>
 /// A cell's value for the chosen measure (null when undefined, e.g. an empty cohort or AOV without orders), the
-/// customers behind it, the cohort size, whether its period is still running, and its anomaly if flagged.
+/// customers behind it, the cohort size, their orders, whether its period is still running, and its anomaly if flagged.
 /// <see cref="Retention"/> is the cell's retention whatever the measure, for hover text and anomaly rules.
 /// </summary>
 public sealed record CohortCell(
@@ -35,7 +35,6 @@ public sealed record CohortCell(
     int Customers,
     int Size,
     int Orders,
-    decimal NetRevenue,
     decimal? Retention,
     bool InProgress,
     CohortAnomaly? Anomaly = null);

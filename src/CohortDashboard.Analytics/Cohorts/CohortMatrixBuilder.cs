@@ -55,7 +55,7 @@ public static class CohortMatrixBuilder
                         _ => tally.Cells[0].Net == 0m ? null : cell.Net / tally.Cells[0].Net,
                     };
                     if (tally.Size == 0) value = null;
-                    cells[k] = new CohortCell(value, customers, tally.Size, cell.Orders, cell.Net, retention, period == accumulator.AsOfPeriod);
+                    cells[k] = new CohortCell(value, customers, tally.Size, cell.Orders, retention, period == accumulator.AsOfPeriod);
                 }
                 rows.Add(new CohortRow(cohort, calendar.Label(cohort), calendar.StartDate(cohort), calendar.EndDate(cohort), tally.Size, cells));
             }
@@ -78,7 +78,6 @@ public static class CohortMatrixBuilder
         {
             decimal weighted = 0m;
             int size = 0, customers = 0, orders = 0;
-            decimal net = 0m;
             foreach (var row in rows)
             {
                 if (row.Cells[k] is not { InProgress: false, Value: { } value } cell || row.Size == 0) continue;
@@ -86,10 +85,9 @@ public static class CohortMatrixBuilder
                 size += row.Size;
                 customers += cell.Customers;
                 orders += cell.Orders;
-                net += cell.NetRevenue;
             }
             if (size > 0)
-                mean[k] = new CohortCell(weighted / size, customers, size, orders, net, (decimal)customers / size, false);
+                mean[k] = new CohortCell(weighted / size, customers, size, orders, (decimal)customers / size, false);
         }
         return mean;
     }

@@ -15,8 +15,9 @@ internal sealed class CohortFactsWarmup(IServiceProvider services, ILogger<Cohor
     {
         try
         {
+            await using var scope = services.CreateAsyncScope();
             List<long> stale;
-            await using (var system = DatabaseInitializer.CreateSystemContext(services))
+            await using (var system = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider))
             {
                 stale = await system.Organizations
                     .Where(o => !system.CohortFactBuilds.Any(b => b.OrgId == o.Id && b.TimeZone == o.TimeZone))
@@ -25,7 +26,7 @@ internal sealed class CohortFactsWarmup(IServiceProvider services, ILogger<Cohor
             }
             foreach (var orgId in stale)
             {
-                await using var db = DatabaseInitializer.CreateOrgContext(services, orgId);
+                await using var db = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId);
                 var result = await CustomerFacts.RebuildAsync(db, stoppingToken);
                 logger.LogInformation("Built cohort facts for org {OrgId}: {Rows} rows from {Orders} orders in {Elapsed}",
                     orgId, result.Rows, result.Orders, result.Elapsed);
