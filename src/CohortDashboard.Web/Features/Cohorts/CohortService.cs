@@ -244,6 +244,7 @@ public static class CohortServiceExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CohortService>();
+        services.AddScoped<CohortLookups>();
         return services;
     }
 }
