@@ -136,7 +136,8 @@ public sealed class CohortFilterDraft
         }
         if (errors.Count > 0) return (null, errors);
 
-        FilterNode node = conditions.Count == 1 ? conditions[0] : MatchAll ? FilterGroup.And([.. conditions]) : FilterGroup.Or([.. conditions]);
+        // The language wants a group at the top, even around a single condition.
+        FilterNode node = MatchAll ? FilterGroup.And([.. conditions]) : FilterGroup.Or([.. conditions]);
         return ParseJson(FilterJson.Serialize(node));
     }
 

@@ -38,6 +38,8 @@ public sealed partial class CohortsPage : IDisposable
     private bool loading;
     private string? error;
     private string? loadedKey;
+    /// <summary>The view key of the result on screen (data-key, so tests and tools can wait for a given view).</summary>
+    private string? resultKey;
     private CancellationTokenSource? pending;
 
     protected override async Task OnInitializedAsync()
@@ -70,6 +72,7 @@ public sealed partial class CohortsPage : IDisposable
         pending?.Cancel();
         pending?.Dispose();
         var cts = pending = new CancellationTokenSource();
+        var key = loadedKey;
         loading = true;
         error = null;
         StateHasChanged();
@@ -78,6 +81,7 @@ public sealed partial class CohortsPage : IDisposable
             var computed = await Cohorts.AnalyzeAsync(state.ToQuery(), cts.Token);
             if (cts.IsCancellationRequested) return;
             result = computed;
+            resultKey = key;
             heatmaps = CohortHeatmapModel.Build(computed.Analysis, computed.Frame.Currency);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
