@@ -153,7 +153,7 @@ public static class ChartCsv
     private static object? At<T>(IReadOnlyList<T>? list, int index) =>
         list is not null && index < list.Count ? list[index] : null;
 
-    private static void WriteRow(StringBuilder csv, IEnumerable<object?> cells)
+    internal static void WriteRow(StringBuilder csv, IEnumerable<object?> cells)
     {
         var first = true;
         foreach (var cell in cells)

@@ -251,6 +251,7 @@ public static class CohortServiceExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CohortService>();
+        services.AddScoped<CohortLookups>();
         services.AddHostedService<CohortFactsWarmup>();
         return services;
     }

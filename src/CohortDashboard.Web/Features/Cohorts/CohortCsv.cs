@@ -1,0 +1,42 @@
+using System.Text;
+using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Web.Components.Charts;
+
+namespace CohortDashboard.Web.Features.Cohorts;
+
+/// <summary>
+/// CSV of the cohort matrix and of one cell's customers (RFC 4180 through <see cref="ChartCsv"/>: invariant numbers,
+/// text cells starting with = + - @ prefixed with ' against formula injection). Values are the raw numbers
+/// (fractions for percentages); a not-yet-started cell is empty and an undefined one too.
+/// </summary>
+public static class CohortCsv
+{
+    /// <summary>Header <c>[group,]cohort,cohort_start,size,{offset labels}</c>, one row per cohort, then each group's mean row.</summary>
+    public static string Matrix(CohortAnalysis analysis)
+    {
+        var csv = new StringBuilder();
+        var grouped = analysis.Groups.Count != 1 || analysis.Groups[0].Group != CohortMatrixBuilder.AllGroup;
+        IEnumerable<object?> Lead(string group) => grouped ? [group] : [];
+        ChartCsv.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size", .. analysis.OffsetLabels]);
+        foreach (var matrix in analysis.Groups)
+        {
+            foreach (var row in matrix.Rows)
+            {
+                ChartCsv.WriteRow(csv, [.. Lead(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
+            }
+            ChartCsv.WriteRow(csv, [.. Lead(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
+        }
+        return csv.ToString();
+    }
+
+    public static string Customers(IEnumerable<CellCustomer> customers)
+    {
+        var csv = new StringBuilder();
+        ChartCsv.WriteRow(csv, ["account_id", "external_id", "name", "segment", "owner_id", "orders", "net_revenue", "cumulative_net_revenue"]);
+        foreach (var c in customers)
+        {
+            ChartCsv.WriteRow(csv, [c.AccountId, c.ExternalId, c.Name, c.Segment, c.OwnerId, c.Orders, c.NetRevenue, c.CumulativeNetRevenue]);
+        }
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Web.Components.Shared;
+
+namespace CohortDashboard.Web.Features.Cohorts;
+
+/// <summary>One table cell as drawn: text, shade and hover text. <see cref="Started"/> false = offset not reached (empty).</summary>
+public sealed record HeatmapCell(
+    int Offset,
+    bool Started,
+    decimal? Value,
+    string Text,
+    string CssClass,
+    string? Title,
+    int Customers,
+    bool InProgress,
+    string? Anomaly)
+{
+    public static HeatmapCell NotStarted(int offset) => new(offset, false, null, "", "cd-cell-empty", null, 0, false, null);
+}
+
+public sealed record HeatmapRow(int Period, string Label, DateOnly Start, DateOnly End, int Size, IReadOnlyList<HeatmapCell> Cells);
+
+/// <summary>
+/// One breakdown group's matrix laid out for the heatmap table: formatted values, shade classes
+/// (<c>cd-heat-0</c> … <c>cd-heat-8</c>, CSS classes so a strict CSP and dark mode both work), hover titles,
+/// in-progress and anomaly marks. Pure: no numbers are derived beyond where a value sits on the colour scale.
+/// </summary>
+public sealed record CohortHeatmapModel(
+    string Group,
+    IReadOnlyList<string> OffsetLabels,
+    IReadOnlyList<HeatmapRow> Rows,
+    HeatmapRow Mean,
+    int Customers)
+{
+    /// <summary>The number of shades; class <c>cd-heat-{Shades-1}</c> is the darkest.</summary>
+    public const int Shades = 9;
+
+    public static IReadOnlyList<CohortHeatmapModel> Build(CohortAnalysis analysis, string currency) =>
+        analysis.Groups.Select(g => Build(g, analysis.OffsetLabels, analysis.Measure, currency)).ToList();
+
+    public static CohortHeatmapModel Build(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency)
+    {
+        var scale = ColourScale.For(matrix, measure);
+        HeatmapCell Cell(CohortCell? cell, int k, string rowLabel, bool isMean) =>
+            cell is null ? HeatmapCell.NotStarted(k) : Describe(cell, k, rowLabel, offsetLabels[k], measure, currency, scale, isMean);
+
+        var rows = matrix.Rows
+            .Select(r => new HeatmapRow(r.Period, r.Label, r.Start, r.End, r.Size,
+                r.Cells.Select((c, k) => Cell(c, k, r.Label, false)).ToList()))
+            .ToList();
+        var mean = new HeatmapRow(int.MinValue, "Mean", default, default, matrix.Customers,
+            matrix.Mean.Select((c, k) => Cell(c, k, "Mean", true)).ToList());
+        return new CohortHeatmapModel(matrix.Group, offsetLabels, rows, mean, matrix.Customers);
+    }
+
+    /// <summary>A cell value formatted for the measure: 42.5%, $1,234, 17; "–" when undefined.</summary>
+    public static string Format(decimal? value, CohortMeasure measure, string currency)
+    {
+        if (value is not { } v) return "–";
+        if (measure.IsPercentage()) return (v * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        if (measure.IsMoney()) return Math.Abs(v) >= 1_000m ? Money.Compact(v, currency) : Money.Full(v, currency);
+        return v.ToString("#,0.##", CultureInfo.InvariantCulture);
+    }
+
+    private static HeatmapCell Describe(CohortCell cell, int k, string rowLabel, string offsetLabel, CohortMeasure measure,
+        string currency, ColourScale scale, bool isMean)
+    {
+        var text = Format(cell.Value, measure, currency);
+        var classes = new List<string> { cell.Value is { } v ? $"cd-heat-{scale.Shade(v)}" : "cd-cell-undefined" };
+        if (cell.InProgress) classes.Add("cd-cell-progress");
+        if (cell.Anomaly is not null) classes.Add("cd-cell-anomaly");
+        var title = new List<string>
+        {
+            $"{rowLabel} · {offsetLabel}",
+            $"{measure.DisplayName()}: {text}",
+            isMean
+                ? $"{cell.Customers.ToString("N0", CultureInfo.InvariantCulture)} of {cell.Size.ToString("N0", CultureInfo.InvariantCulture)} customers (cohorts that reached {offsetLabel})"
+                : $"{cell.Customers.ToString("N0", CultureInfo.InvariantCulture)} of {cell.Size.ToString("N0", CultureInfo.InvariantCulture)} customers",
+        };
+        if (cell.InProgress) title.Add("In progress: this period has not ended yet");
+        if (cell.Anomaly is { } anomaly) title.Add("Anomaly: " + anomaly.Message);
+        return new HeatmapCell(k, true, cell.Value, text, string.Join(' ', classes), string.Join('\n', title), cell.Customers,
+            cell.InProgress, cell.Anomaly?.Message);
+    }
+
+    /// <summary>Maps values onto shades between the group's lowest value (or 0) and its highest.</summary>
+    private sealed record ColourScale(decimal Min, decimal Max)
+    {
+        public static ColourScale For(CohortMatrix matrix, CohortMeasure measure)
+        {
+            // Offset 0 of retention-like measures is 100% (or the whole cohort) by definition: leaving it out of the
+            // scale keeps the later, informative offsets from all looking pale.
+            var skipFirst = measure is CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.AmountRetention;
+            var values = matrix.Rows
+                .SelectMany(r => r.Cells.Select((c, k) => (c, k)))
+                .Where(x => x.c?.Value is not null && (!skipFirst || x.k > 0))
+                .Select(x => x.c!.Value!.Value)
+                .ToList();
+            if (values.Count == 0)
+                values = matrix.Rows.SelectMany(r => r.Cells).Where(c => c?.Value is not null).Select(c => c!.Value!.Value).ToList();
+            return values.Count == 0 ? new ColourScale(0, 1) : new ColourScale(Math.Min(0, values.Min()), values.Max());
+        }
+
+        public int Shade(decimal value)
+        {
+            if (Max <= Min) return value > 0 ? Shades - 1 : 0;
+            var fraction = (value - Min) / (Max - Min);
+            return (int)Math.Clamp(Math.Floor(fraction * Shades), 0, Shades - 1);
+        }
+    }
+}
+
+/// <summary>A click on a table cell.</summary>
+public sealed record HeatmapCellClick(HeatmapRow Row, HeatmapCell Cell);
