@@ -12,13 +12,8 @@ public sealed class CashRunwayCohortApiTests(SeededApp app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(string path, string? bearer = CohortAppFactory.TestApiKey)
-    {
-        using var client = DemoSession.CreateClient(app.Factory);
-        var response = await client.SendAsync(CohortApiReference.Get(path, bearer), Ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (response, body);
-    }
+    private Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(string path, string? bearer = CohortAppFactory.TestApiKey) =>
+        CohortApiReference.GetJsonAsync(app, path, bearer);
 
     [Theory]
     [InlineData("retention")]

@@ -67,6 +67,16 @@ public sealed class CohortApiReference
         return CohortMatrixBuilder.Build(accumulator, calendar, measure, RetentionMode.Bounded).Groups[0];
     }
 
+    /// <summary>GETs <paramref name="path"/> on the real socket (Bearer <paramref name="bearer"/> when set) and reads the JSON body.</summary>
+    public static async Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> GetJsonAsync(SeededApp app, string path,
+        string? bearer = CohortAppFactory.TestApiKey)
+    {
+        using var client = DemoSession.CreateClient(app.Factory);
+        var response = await client.SendAsync(Get(path, bearer), TestContext.Current.CancellationToken);
+        return (response, await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(
+            response.Content, TestContext.Current.CancellationToken));
+    }
+
     public static HttpRequestMessage Get(string path, string? bearer = CohortAppFactory.TestApiKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

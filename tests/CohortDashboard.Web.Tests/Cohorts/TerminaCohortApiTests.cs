@@ -12,12 +12,8 @@ public sealed class TerminaCohortApiTests(SeededApp app)
     private const string Base = "/api/v1/group/1/deal/1/data";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(string path, string? bearer = CohortAppFactory.TestApiKey)
-    {
-        using var client = DemoSession.CreateClient(app.Factory);
-        var response = await client.SendAsync(CohortApiReference.Get(path, bearer), Ct);
-        return (response, await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
-    }
+    private Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(string path, string? bearer = CohortAppFactory.TestApiKey) =>
+        CohortApiReference.GetJsonAsync(app, path, bearer);
 
     [Theory]
     [InlineData("revenue", "M")]
