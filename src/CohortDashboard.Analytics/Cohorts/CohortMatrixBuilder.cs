@@ -30,13 +30,14 @@ public static class CohortMatrixBuilder
             {
                 var tally = tallies.TryGetValue(cohort, out var t) ? t : new CohortTally(accumulator.Offsets);
                 var cells = new CohortCell?[accumulator.Offsets];
-                decimal cumulativeNet = 0m, cumulativeCm1 = 0m, cumulativeCm2 = 0m;
+                decimal cumulativeNet = 0m, cumulativeGross = 0m, cumulativeCm1 = 0m, cumulativeCm2 = 0m;
                 for (var k = 0; k < accumulator.Offsets; k++)
                 {
                     var period = cohort + k;
                     if (period > accumulator.AsOfPeriod) break;
                     var cell = tally.Cells[k];
                     cumulativeNet += cell.Net;
+                    cumulativeGross += cell.Gross;
                     cumulativeCm1 += cell.Net - cell.Cogs;
                     cumulativeCm2 += cell.Net - cell.Cogs - cell.Shipping - cell.Fees;
                     var customers = mode == RetentionMode.Unbounded ? tally.ActiveOnOrAfter(k) : cell.Customers;
@@ -51,6 +52,7 @@ public static class CohortMatrixBuilder
                         CohortMeasure.Ltv => PerCustomer(cumulativeNet, tally.Size),
                         CohortMeasure.Cm1 => PerCustomer(cumulativeCm1, tally.Size),
                         CohortMeasure.Cm2 => PerCustomer(cumulativeCm2, tally.Size),
+                        CohortMeasure.GrossLtv => PerCustomer(cumulativeGross, tally.Size),
                         CohortMeasure.Aov => cell.Orders == 0 ? null : cell.Net / cell.Orders,
                         _ => tally.Cells[0].Net == 0m ? null : cell.Net / tally.Cells[0].Net,
                     };

@@ -20,6 +20,8 @@ public enum CohortMeasure
     Cm2,
     /// <summary>Net revenue(c,k) / net revenue(c,0).</summary>
     AmountRetention,
+    /// <summary>Cumulative gross revenue through k per cohort customer (seed 003 <c>ltv_cohort_gross_revenue</c>).</summary>
+    GrossLtv,
 }
 
 public static class CohortMeasures
@@ -35,6 +37,7 @@ public static class CohortMeasures
         CohortMeasure.Aov => "aov",
         CohortMeasure.Cm1 => "cm1",
         CohortMeasure.Cm2 => "cm2",
+        CohortMeasure.GrossLtv => "gross_ltv",
         _ => "amount_retention",
     };
 
@@ -63,6 +66,7 @@ public static class CohortMeasures
         CohortMeasure.Aov => "Average order value",
         CohortMeasure.Cm1 => "Contribution margin 1",
         CohortMeasure.Cm2 => "Contribution margin 2",
+        CohortMeasure.GrossLtv => "Gross LTV",
         _ => "Amount retention",
     };
 
@@ -72,9 +76,9 @@ public static class CohortMeasures
 
     public static bool IsMoney(this CohortMeasure measure) =>
         measure is CohortMeasure.GrossRevenue or CohortMeasure.NetRevenue or CohortMeasure.Ltv
-            or CohortMeasure.Aov or CohortMeasure.Cm1 or CohortMeasure.Cm2;
+            or CohortMeasure.Aov or CohortMeasure.Cm1 or CohortMeasure.Cm2 or CohortMeasure.GrossLtv;
 
     /// <summary>Cumulative through k (every cohort member contributes), rather than what happened in offset k.</summary>
     public static bool IsCumulative(this CohortMeasure measure) =>
-        measure is CohortMeasure.Ltv or CohortMeasure.Cm1 or CohortMeasure.Cm2;
+        measure is CohortMeasure.Ltv or CohortMeasure.Cm1 or CohortMeasure.Cm2 or CohortMeasure.GrossLtv;
 }

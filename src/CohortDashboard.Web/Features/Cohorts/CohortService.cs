@@ -8,6 +8,7 @@ using CohortDashboard.Data.Cohorts;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using CohortDashboard.Web.Features.Cohorts.Api;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CohortDashboard.Web.Features.Cohorts;
@@ -42,15 +43,54 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
     /// <summary>Computes the matrix of <paramref name="query"/>'s measure, per breakdown group.</summary>
     public async Task<CohortResult> AnalyzeAsync(CohortQuery query, CancellationToken ct)
     {
+        var (analyses, frame, path, elapsed) = await AnalyzeAsync(query, [query.Measure], ct);
+        return new CohortResult(analyses[0], frame, path, elapsed);
+    }
+
+    /// <summary>
+    /// Computes the matrices of several measures from one read of the facts (Upstack's multi-measure query):
+    /// one analysis per entry of <paramref name="measures"/>, in that order. <see cref="CohortQuery.Measure"/> is ignored.
+    /// </summary>
+    public async Task<(IReadOnlyList<CohortAnalysis> Analyses, CohortFrame Frame, CohortFactPath Path, TimeSpan Elapsed)> AnalyzeAsync(
+        CohortQuery query, IReadOnlyList<CohortMeasure> measures, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(measures.Count);
         var stopwatch = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
         var accumulator = new CohortAccumulator(frame.FirstCohort, frame.LastCohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets);
         var groups = await GroupsAsync(db, frame, query, ct);
-        var path = await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct), Feed(accumulator, groups), ct);
-        var analysis = CohortMatrixBuilder.Build(accumulator, frame.Calendar, query.Measure, query.RetentionMode);
-        return new CohortResult(analysis, frame, path, stopwatch.Elapsed);
+        var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney) };
+        var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), ct);
+        var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode)).ToList();
+        return (analyses, frame, path, stopwatch.Elapsed);
     }
+
+    /// <summary>The external ids of the current org's accounts among <paramref name="accountIds"/> (Termina's <c>user_id</c>).</summary>
+    public async Task<IReadOnlyDictionary<long, string>> ExternalIdsAsync(IReadOnlyCollection<long> accountIds, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = accountIds.ToList();
+        return await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.ExternalId, ct);
+    }
+
+    /// <summary>The current org (its Termina ids, pixel, timezone and settings), for the compat routes' checks.</summary>
+    public async Task<Organization> OrganizationAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Organizations.AsNoTracking().FirstOrDefaultAsync(ct)
+               ?? throw new InvalidOperationException("The current organization does not exist.");
+    }
+
+    /// <summary>The distinct account user types of the current org (Termina's <c>user_type</c> values), sorted.</summary>
+    public async Task<IReadOnlyList<string>> UserTypesAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Accounts.AsNoTracking().Select(a => a.UserType).Distinct().OrderBy(t => t).ToListAsync(ct);
+    }
+
+    private static bool NeedsMoney(CohortMeasure measure) =>
+        measure is not (CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.Orders);
 
     /// <summary>
     /// The customers behind one cell (cohort period <paramref name="cohort"/>, offset <paramref name="offset"/>), largest
@@ -161,7 +201,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         if (query.UserType is { } userType)
             accountFilter = accountFilter is null ? a => a.UserType == userType : And(accountFilter, a => a.UserType == userType);
         return new CohortFactRequest(frame.Calendar, frame.OrderSettings, frame.FirstCohort, frame.AsOf, accountFilter, orderFilter,
-            NeedsMoney: query.Measure is not (CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.Orders));
+            NeedsMoney: NeedsMoney(query.Measure));
     }
 
     private static async Task<FilterTranslationContext> TranslationContextAsync(CohortDbContext db, CohortFrame frame,
@@ -253,6 +293,13 @@ public static class CohortServiceExtensions
         services.AddScoped<CohortService>();
         services.AddScoped<CohortLookups>();
         services.AddHostedService<CohortFactsWarmup>();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CohortDashboard API";
+            document.Info.Description = "Customer cohort analytics, including the Termina, Upstack and CashRunway compatible routes.";
+            return Task.CompletedTask;
+        }));
+        services.AddSingleton<CashRunwayQuota>();
         return services;
     }
 }
