@@ -38,11 +38,11 @@ public static class DemoSeeder
         }
 
         // Cohort queries read pre-aggregated month facts; build them now so the first page view is fast.
-        var counts = new Dictionary<string, long>(result.Counts) { ["CustomerMonthFact"] = 0 };
+        var counts = new Dictionary<string, long>(result.Counts) { ["CustomerFact"] = 0 };
         foreach (var orgId in orgIds)
         {
             await using var orgDb = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId);
-            counts["CustomerMonthFact"] += (await CustomerFacts.RebuildAsync(orgDb, ct)).Rows;
+            counts["CustomerFact"] += (await CustomerFacts.RebuildAsync(orgDb, ct)).Rows;
         }
         return result with { Counts = counts, Elapsed = DateTime.UtcNow - started };
     }
