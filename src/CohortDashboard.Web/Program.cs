@@ -1,6 +1,7 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Theme;
@@ -14,6 +15,7 @@ builder.Services.AddPlatform();
 builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
 builder.Services.AddTheme();
 builder.Services.AddOverview();
+builder.Services.AddExpansion();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapPlatform();
 app.MapCohortAuth();
+app.MapExpansion();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

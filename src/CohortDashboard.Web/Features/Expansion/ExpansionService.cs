@@ -1,0 +1,354 @@
+using System.Text.Json;
+using CohortDashboard.Analytics.Expansion;
+using CohortDashboard.Data;
+using CohortDashboard.Data.Bulk;
+using CohortDashboard.Data.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace CohortDashboard.Web.Features.Expansion;
+
+/// <summary>
+/// Affinity matrix and expansion signals for the current org: recompute, generate, and the reads behind the pages and
+/// the API. One short-lived context per operation; org isolation comes from the context's filters.
+/// </summary>
+public sealed class ExpansionService(
+    IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, ExpansionJobs jobs, SignalBoardNotifier notifier)
+{
+    public const string RecomputeJob = "affinity recompute";
+    public const string GenerateJob = "signal generation";
+
+    public static readonly IReadOnlyList<string> SegmentChoices =
+        [AffinitySegments.All, .. Enum.GetValues<Segment>().Select(s => s.ToWire())];
+
+    // ---------------------------------------------------------------- affinity
+
+    /// <summary>Recomputes the org's matrix for "all" and each segment and replaces its entries in one transaction.</summary>
+    public async Task<AffinityRecomputeResponse> RecomputeAffinityAsync(ExpansionActor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        using var run = jobs.TryStart(orgId, RecomputeJob) ?? throw new ExpansionJobBusyException(RecomputeJob);
+
+        var org = await db.Organizations.AsNoTracking().FirstAsync(ct);
+        var accounts = await db.Accounts.AsNoTracking()
+            .Where(a => a.Status == AccountStatus.Active)
+            .Select(a => new { a.Id, a.Segment })
+            .ToListAsync(ct);
+        var productIds = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => p.Id).ToListAsync(ct);
+        var holdings = await db.AccountProducts.AsNoTracking()
+            .Where(ap => ap.Status == AccountProductStatus.Active)
+            .Select(ap => new AffinityHolding(ap.AccountId, ap.ProductId, ap.StartDate, ap.ContractedArr))
+            .ToListAsync(ct);
+
+        var result = AffinityCalculator.Compute(
+            accounts.Select(a => new AffinityAccount(a.Id, a.Segment.ToWire())).ToList(),
+            productIds, holdings,
+            new ConfidenceCutoffs(org.Settings.AffinityHighSampleSize, org.Settings.AffinityMediumSampleSize));
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var removed = await db.AffinityEntries.ExecuteDeleteAsync(ct);
+        db.AffinityEntries.AddRange(result.Cells.Select(c => new AffinityEntry
+        {
+            ProductAId = c.ProductAId,
+            ProductBId = c.ProductBId,
+            Segment = c.Segment,
+            CoAdoptionCount = c.CoAdoptionCount,
+            CoAdoptionRate = c.CoAdoptionRate,
+            AvgTimeToCrossSellDays = c.AvgTimeToCrossSellDays,
+            AvgArrUplift = c.AvgArrUplift,
+            SampleSize = c.SampleSize,
+            Confidence = (Confidence)(int)c.Confidence,
+            Lift = c.Lift,
+            ComputedAt = now,
+        }));
+        db.AuditEvents.Add(Audit(actor, now, "affinity.recomputed", "affinity_matrix", null,
+            new { entries = removed }, new { entries = result.Cells.Count, products = result.Products, accounts = result.Accounts }));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new AffinityRecomputeResponse(true, result.Cells.Count, result.Products, result.Accounts);
+    }
+
+    /// <summary>The matrix (optionally one segment: "all" or a segment's wire name) with product names, and the catalogue.</summary>
+    public async Task<AffinityResponse> GetAffinityAsync(string? segment, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var products = await ProductsAsync(db, ct);
+        var byId = products.ToDictionary(p => p.Id);
+        var query = db.AffinityEntries.AsNoTracking();
+        if (segment is not null) query = query.Where(e => e.Segment == segment);
+        var entries = await query.OrderBy(e => e.Segment).ThenBy(e => e.ProductAId).ThenBy(e => e.ProductBId).ToListAsync(ct);
+        var matrix = entries
+            .Where(e => byId.ContainsKey(e.ProductAId) && byId.ContainsKey(e.ProductBId))
+            .Select(e => new AffinityRecord(
+                e.Id, e.ProductAId, e.ProductBId, byId[e.ProductAId].Name, byId[e.ProductBId].Name,
+                byId[e.ProductAId].Category, byId[e.ProductBId].Category,
+                e.CoAdoptionCount, e.CoAdoptionRate, e.AvgTimeToCrossSellDays, e.AvgArrUplift, e.Segment, e.SampleSize,
+                e.Confidence.ToSnake(), e.Lift, e.ComputedAt))
+            .ToList();
+        return new AffinityResponse(matrix, products);
+    }
+
+    /// <summary>Active accounts (of <paramref name="segment"/>, or all) owning <paramref name="productA"/> but not <paramref name="productB"/>.</summary>
+    public async Task<(IReadOnlyList<WhitespaceAccount> Accounts, int Total)> GetWhitespaceAsync(
+        long productA, long productB, string? segment, int take, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var accounts = db.Accounts.AsNoTracking().Where(a => a.Status == AccountStatus.Active);
+        if (segment is not null && segment != AffinitySegments.All && EnumNames.TryParseSegment(segment, out var seg))
+            accounts = accounts.Where(a => a.Segment == seg);
+        var owningA = db.AccountProducts.Where(ap => ap.ProductId == productA && ap.Status == AccountProductStatus.Active).Select(ap => ap.AccountId);
+        var owningB = db.AccountProducts.Where(ap => ap.ProductId == productB && ap.Status == AccountProductStatus.Active).Select(ap => ap.AccountId);
+        var whitespace = accounts.Where(a => owningA.Contains(a.Id) && !owningB.Contains(a.Id));
+        var total = await whitespace.CountAsync(ct);
+        var rows = await whitespace
+            .OrderByDescending(a => (double)a.Arr).ThenBy(a => a.Id)
+            .Take(take)
+            .Select(a => new
+            {
+                a.Id, a.Name, a.Segment, a.Arr, a.OwnerId,
+                Signals = db.ExpansionSignals.Count(s => s.AccountId == a.Id),
+            })
+            .ToListAsync(ct);
+        return (rows.Select(r => new WhitespaceAccount(r.Id, r.Name, r.Segment.ToWire(), r.Arr, r.OwnerId, r.Signals)).ToList(), total);
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    /// <summary>
+    /// Scores every active account against the matrix, deletes the org's pending signals and inserts the new ones in one
+    /// transaction. Pitched, won and dismissed signals stay, and no new signal repeats their account + product.
+    /// </summary>
+    public async Task<SignalsGenerateResponse> GenerateSignalsAsync(ExpansionActor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        using var run = jobs.TryStart(orgId, GenerateJob) ?? throw new ExpansionJobBusyException(GenerateJob);
+
+        var org = await db.Organizations.AsNoTracking().FirstAsync(ct);
+        var settings = new ScoringSettings(
+            new ScoringWeights(org.Settings.SignalWeightAffinity, org.Settings.SignalWeightReadiness,
+                org.Settings.SignalWeightHealth, org.Settings.SignalWeightPropensity),
+            new PriorityCutoffs(org.Settings.PriorityCutoff1, org.Settings.PriorityCutoff2,
+                org.Settings.PriorityCutoff3, org.Settings.PriorityCutoff4),
+            org.Settings.CrossSellMaxProducts);
+
+        var catalog = await db.Products.AsNoTracking().Where(p => p.IsActive)
+            .Select(p => new CatalogProduct(p.Id, p.Name, p.AnnualPrice)).ToListAsync(ct);
+        var holdings = (await db.AccountProducts.AsNoTracking()
+                .Where(ap => ap.Status == AccountProductStatus.Active)
+                .Select(ap => new { ap.AccountId, ap.ProductId, ap.AdoptionPct })
+                .ToListAsync(ct))
+            .GroupBy(h => h.AccountId)
+            .ToDictionary(g => g.Key, g => g.GroupBy(h => h.ProductId)
+                .Select(p => new OwnedProduct(p.Key, p.Max(h => h.AdoptionPct))).ToList());
+        var accounts = (await db.Accounts.AsNoTracking()
+                .Where(a => a.Status == AccountStatus.Active)
+                .Select(a => new { a.Id, a.Segment, a.Arr, a.HealthScore, a.ExpansionPropensity })
+                .ToListAsync(ct))
+            .Select(a => new ScoringAccount(a.Id, a.Segment.ToWire(), a.Arr, a.HealthScore, a.ExpansionPropensity,
+                holdings.TryGetValue(a.Id, out var owned) ? owned : []))
+            .ToList();
+        var cells = (await db.AffinityEntries.AsNoTracking().ToListAsync(ct))
+            .Select(e => new AffinityCell(e.ProductAId, e.ProductBId, e.Segment, e.CoAdoptionCount, e.CoAdoptionRate,
+                e.AvgTimeToCrossSellDays, e.AvgArrUplift, e.SampleSize, (AffinityConfidence)(int)e.Confidence, e.Lift))
+            .ToList();
+        var worked = (await db.ExpansionSignals.AsNoTracking()
+                .Where(s => s.Status != SignalStatus.Pending)
+                .Select(s => new { s.AccountId, s.TargetProductId })
+                .ToListAsync(ct))
+            .Select(s => (s.AccountId, s.TargetProductId))
+            .ToHashSet();
+
+        var result = SignalScorer.Score(accounts, catalog, cells, settings, worked);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var removed = await db.ExpansionSignals.Where(s => s.Status == SignalStatus.Pending).ExecuteDeleteAsync(ct);
+        // The bulk writer inserts explicit ids; they are table-wide, so the next id is read over every row of the table
+        // (ids only, inside the write transaction) rather than over this org's rows.
+        var nextId = (await db.Database.SqlQueryRaw<long>("SELECT COALESCE(MAX(id), 0) AS \"Value\" FROM expansion_signals")
+            .SingleAsync(ct)) + 1;
+        var rows = result.Signals
+            .OrderBy(s => s.Priority).ThenByDescending(s => s.AffinityScore).ThenBy(s => s.AccountId).ThenBy(s => s.TargetProductId)
+            .Select((s, i) => new ExpansionSignal
+            {
+                Id = nextId + i,
+                OrgId = orgId, // the bulk writer bypasses the context's guard: the org comes from the scope
+                AccountId = s.AccountId,
+                TargetProductId = s.TargetProductId,
+                SourceProductId = s.SourceProductId,
+                AffinityScore = s.AffinityScore,
+                AffinityComponent = s.AffinityComponent,
+                AdoptionReadiness = s.AdoptionReadiness,
+                HealthComponent = s.HealthComponent,
+                PropensityComponent = s.PropensityComponent,
+                EstimatedArr = s.EstimatedArr,
+                Priority = s.Priority,
+                Reason = s.Reason.Length > 1024 ? s.Reason[..1024] : s.Reason,
+                Status = SignalStatus.Pending,
+                CreatedAt = now,
+                UpdatedAt = now,
+                UpdatedBy = actor.Subject,
+                Version = 1,
+            });
+        var written = await BulkWriter.InsertAsync(db, rows, ct);
+        db.AuditEvents.Add(Audit(actor, now, "signals.generated", "expansion_signals", null,
+            new { pending_deleted = removed }, new { signals_generated = written, accounts_analyzed = result.AccountsAnalyzed }));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        notifier.Publish(new SignalBoardEvent(orgId, null, null, null, null, actor.Subject));
+        return new SignalsGenerateResponse(true, (int)written, result.AccountsAnalyzed, result.ProductsEvaluated);
+    }
+
+    /// <summary>One page of signals (best first: priority, then score) with KPIs over every signal matching the filter.</summary>
+    public async Task<SignalPage> GetSignalsAsync(SignalFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filtered(db, filter);
+        var kpi = await KpiAsync(query, ct);
+        var ids = await Ordered(query).Skip((page - 1) * pageSize).Take(pageSize).Select(s => s.Id).ToListAsync(ct);
+        var records = await LoadRecordsAsync(db, ids, ct);
+        return new SignalPage(records, kpi, kpi.TotalOpportunities);
+    }
+
+    /// <summary>The kanban: the best <paramref name="perColumn"/> cards of each status, each column's count, KPIs and catalogue.</summary>
+    public async Task<SignalBoard> GetBoardAsync(SignalFilter filter, int perColumn, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filtered(db, filter with { Status = null });
+        var kpi = await KpiAsync(query, ct);
+        var counts = await query.GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var columns = new List<BoardColumn>();
+        foreach (var status in Enum.GetValues<SignalStatus>())
+        {
+            var ids = await Ordered(query.Where(s => s.Status == status)).Take(perColumn).Select(s => s.Id).ToListAsync(ct);
+            var cards = await LoadRecordsAsync(db, ids, ct);
+            columns.Add(new BoardColumn(status.ToSnake(), cards, counts.FirstOrDefault(c => c.Key == status)?.Count ?? 0));
+        }
+        return new SignalBoard(columns, kpi, await ProductsAsync(db, ct));
+    }
+
+    public async Task<SignalRecord?> GetSignalAsync(long id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await LoadRecordsAsync(db, [id], ct)).FirstOrDefault();
+    }
+
+    /// <summary>The audited moves of one signal, oldest first.</summary>
+    public async Task<IReadOnlyList<SignalHistoryEntry>> GetHistoryAsync(long signalId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var target = signalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.TargetType == SignalStatusService.AuditTargetType && e.TargetId == target)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .ToListAsync(ct);
+        return events.Select(e => new SignalHistoryEntry(e.At, e.Actor, StatusOf(e.Before), StatusOf(e.After) ?? "?")).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProductRecord>> GetProductsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ProductsAsync(db, ct);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal static IQueryable<ExpansionSignal> Filtered(CohortDbContext db, SignalFilter filter)
+    {
+        var query = db.ExpansionSignals.AsNoTracking();
+        if (filter.AccountId is { } accountId) query = query.Where(s => s.AccountId == accountId);
+        if (filter.Status is { } status) query = query.Where(s => s.Status == status);
+        if (filter.Priority is { } priority) query = query.Where(s => s.Priority == priority);
+        if (filter.ProductId is { } productId) query = query.Where(s => s.TargetProductId == productId);
+        if (filter.Segment is { } segment)
+            query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Segment == segment));
+        if (filter.OwnerId is { } ownerId)
+            query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.OwnerId == ownerId));
+        return query;
+    }
+
+    // Score is a decimal (TEXT on SQLite); ordering by its REAL cast keeps the sort inside the database engine.
+    private static IQueryable<ExpansionSignal> Ordered(IQueryable<ExpansionSignal> query) =>
+        query.OrderBy(s => s.Priority).ThenByDescending(s => (double)s.AffinityScore).ThenBy(s => s.Id);
+
+    private static async Task<SignalKpi> KpiAsync(IQueryable<ExpansionSignal> query, CancellationToken ct)
+    {
+        var kpi = await query.GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Count = g.Count(),
+                Arr = g.Sum(s => s.EstimatedArr),
+                High = g.Count(s => s.Priority <= 2),
+                Score = g.Average(s => s.AffinityScore),
+            })
+            .FirstOrDefaultAsync(ct);
+        return kpi is null ? SignalKpi.Empty : new SignalKpi(kpi.Count, kpi.Arr, kpi.High, Math.Round(kpi.Score, 4, MidpointRounding.AwayFromZero));
+    }
+
+    internal static async Task<IReadOnlyList<SignalRecord>> LoadRecordsAsync(CohortDbContext db, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var signals = await db.ExpansionSignals.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
+        var accountIds = signals.Select(s => s.AccountId).Distinct().ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id))
+            .Select(a => new { a.Id, a.Name, a.Segment, a.Arr, a.OwnerId }).ToDictionaryAsync(a => a.Id, ct);
+        var products = await db.Products.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var current = (await db.AccountProducts.AsNoTracking()
+                .Where(ap => accountIds.Contains(ap.AccountId) && ap.Status == AccountProductStatus.Active)
+                .Select(ap => new { ap.AccountId, ap.ProductId })
+                .ToListAsync(ct))
+            .GroupBy(h => h.AccountId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<CurrentProduct>)g.Select(h => h.ProductId).Distinct().Order()
+                .Select(id => new CurrentProduct(id, products.GetValueOrDefault(id) ?? "")).ToList());
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return signals
+            .Where(s => accounts.ContainsKey(s.AccountId))
+            .OrderBy(s => order[s.Id])
+            .Select(s =>
+            {
+                var account = accounts[s.AccountId];
+                return new SignalRecord(
+                    s.Id, s.AccountId, account.Name, account.Segment.ToWire(), account.Arr, account.OwnerId,
+                    s.TargetProductId, products.GetValueOrDefault(s.TargetProductId) ?? "",
+                    s.SourceProductId, s.SourceProductId is { } source ? products.GetValueOrDefault(source) : null,
+                    s.AffinityScore, s.AffinityComponent, s.AdoptionReadiness, s.HealthComponent, s.PropensityComponent,
+                    s.EstimatedArr, s.Priority, s.Reason, s.Status.ToSnake(),
+                    current.GetValueOrDefault(s.AccountId) ?? [], s.Version, s.CreatedAt, s.UpdatedAt, s.UpdatedBy);
+            })
+            .ToList();
+    }
+
+    private static async Task<IReadOnlyList<ProductRecord>> ProductsAsync(CohortDbContext db, CancellationToken ct) =>
+        await db.Products.AsNoTracking().OrderBy(p => p.Name)
+            .Select(p => new ProductRecord(p.Id, p.Name, p.Category, p.AnnualPrice, p.IsActive))
+            .ToListAsync(ct);
+
+    internal static AuditEvent Audit(ExpansionActor actor, DateTime at, string action, string targetType, string? targetId, object? before, object? after) =>
+        new()
+        {
+            Actor = actor.Subject,
+            At = at,
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            Before = before is null ? null : JsonSerializer.Serialize(before),
+            After = after is null ? null : JsonSerializer.Serialize(after),
+        };
+
+    private static string? StatusOf(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
