@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CohortDashboard.Analytics.Expansion;
 using CohortDashboard.Data;
-using CohortDashboard.Data.Bulk;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -132,6 +131,7 @@ public sealed class ExpansionService(
             new PriorityCutoffs(org.Settings.PriorityCutoff1, org.Settings.PriorityCutoff2,
                 org.Settings.PriorityCutoff3, org.Settings.PriorityCutoff4),
             org.Settings.CrossSellMaxProducts);
+        settings.Weights.Validate();
 
         var catalog = await db.Products.AsNoTracking().Where(p => p.IsActive)
             .Select(p => new CatalogProduct(p.Id, p.Name, p.AnnualPrice)).ToListAsync(ct);
@@ -144,6 +144,7 @@ public sealed class ExpansionService(
                 .Select(p => new OwnedProduct(p.Key, p.Max(h => h.AdoptionPct))).ToList());
         var accounts = (await db.Accounts.AsNoTracking()
                 .Where(a => a.Status == AccountStatus.Active)
+                .OrderBy(a => a.Id)
                 .Select(a => new { a.Id, a.Segment, a.Arr, a.HealthScore, a.ExpansionPropensity })
                 .ToListAsync(ct))
             .Select(a => new ScoringAccount(a.Id, a.Segment.ToWire(), a.Arr, a.HealthScore, a.ExpansionPropensity,
@@ -153,63 +154,101 @@ public sealed class ExpansionService(
             .Select(e => new AffinityCell(e.ProductAId, e.ProductBId, e.Segment, e.CoAdoptionCount, e.CoAdoptionRate,
                 e.AvgTimeToCrossSellDays, e.AvgArrUplift, e.SampleSize, (AffinityConfidence)(int)e.Confidence, e.Lift))
             .ToList();
-        var worked = (await db.ExpansionSignals.AsNoTracking()
-                .Where(s => s.Status != SignalStatus.Pending)
-                .Select(s => new { s.AccountId, s.TargetProductId })
-                .ToListAsync(ct))
-            .Select(s => (s.AccountId, s.TargetProductId))
-            .ToHashSet();
 
-        var result = SignalScorer.Score(accounts, catalog, cells, settings, worked);
+        // Scoring (CPU) runs while the write transaction deletes the pending signals (database); the signals already
+        // worked (pitched / won / dismissed) are read inside that transaction, after the delete, so a move committed
+        // just before cannot slip between the read and the insert and cause a duplicate.
+        var scoring = Task.Run(() => SignalScorer.Score(accounts, catalog, cells, settings), ct);
         var now = clock.GetUtcNow().UtcDateTime;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var removed = await db.ExpansionSignals.Where(s => s.Status == SignalStatus.Pending).ExecuteDeleteAsync(ct);
-        // The bulk writer inserts explicit ids; they are table-wide, so the next id is read over every row of the table
-        // (ids only, inside the write transaction) rather than over this org's rows.
-        var nextId = (await db.Database.SqlQueryRaw<long>("SELECT COALESCE(MAX(id), 0) AS \"Value\" FROM expansion_signals")
-            .SingleAsync(ct)) + 1;
-        var rows = result.Signals
-            .OrderBy(s => s.Priority).ThenByDescending(s => s.AffinityScore).ThenBy(s => s.AccountId).ThenBy(s => s.TargetProductId)
-            .Select((s, i) => new ExpansionSignal
-            {
-                Id = nextId + i,
-                OrgId = orgId, // the bulk writer bypasses the context's guard: the org comes from the scope
-                AccountId = s.AccountId,
-                TargetProductId = s.TargetProductId,
-                SourceProductId = s.SourceProductId,
-                AffinityScore = s.AffinityScore,
-                AffinityComponent = s.AffinityComponent,
-                AdoptionReadiness = s.AdoptionReadiness,
-                HealthComponent = s.HealthComponent,
-                PropensityComponent = s.PropensityComponent,
-                EstimatedArr = s.EstimatedArr,
-                Priority = s.Priority,
-                Reason = s.Reason.Length > 1024 ? s.Reason[..1024] : s.Reason,
-                Status = SignalStatus.Pending,
-                CreatedAt = now,
-                UpdatedAt = now,
-                UpdatedBy = actor.Subject,
-                Version = 1,
-            });
-        var written = await BulkWriter.InsertAsync(db, rows, ct);
-        db.AuditEvents.Add(Audit(actor, now, "signals.generated", "expansion_signals", null,
-            new { pending_deleted = removed }, new { signals_generated = written, accounts_analyzed = result.AccountsAnalyzed }));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var sqlite = db.Database.IsSqlite();
+        try
+        {
+            // Replacing ~170k rows updates five indexes; SQLite's default 2 MB page cache thrashes on that. 64 MB for
+            // this operation on this connection, restored before the connection goes back to the pool.
+            if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536", ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var removed = await db.ExpansionSignals.Where(s => s.Status == SignalStatus.Pending).ExecuteDeleteAsync(ct);
+            var worked = (await db.ExpansionSignals.AsNoTracking()
+                    .Select(s => new { s.AccountId, s.TargetProductId })
+                    .ToListAsync(ct))
+                .Select(s => (s.AccountId, s.TargetProductId))
+                .ToHashSet();
+            // The writer inserts explicit ids. Ids are table-wide, so the next one is read over every row of the table
+            // (ids only, inside the write transaction), not over this org's rows.
+            var nextId = (await db.Database.SqlQueryRaw<long>("SELECT COALESCE(MAX(id), 0) AS \"Value\" FROM expansion_signals")
+                .SingleAsync(ct)) + 1;
+            var result = await scoring;
+            var rows = result.Signals
+                .Where(s => !worked.Contains((s.AccountId, s.TargetProductId)))
+                .Select((s, i) => new ExpansionSignal
+                {
+                    Id = nextId + i,
+                    OrgId = orgId, // the row writer bypasses the context's guard: the org comes from the scope
+                    AccountId = s.AccountId,
+                    TargetProductId = s.TargetProductId,
+                    SourceProductId = s.SourceProductId,
+                    AffinityScore = s.AffinityScore,
+                    AffinityComponent = s.AffinityComponent,
+                    AdoptionReadiness = s.AdoptionReadiness,
+                    HealthComponent = s.HealthComponent,
+                    PropensityComponent = s.PropensityComponent,
+                    EstimatedArr = s.EstimatedArr,
+                    Priority = s.Priority,
+                    Reason = s.Reason.Length > 1024 ? s.Reason[..1024] : s.Reason,
+                    Status = SignalStatus.Pending,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    UpdatedBy = actor.Subject,
+                    Version = 1,
+                });
+            var written = await SignalRowWriter.InsertAsync(db, rows, ct);
+            db.AuditEvents.Add(Audit(actor, now, "signals.generated", "expansion_signals", null,
+                new { pending_deleted = removed }, new { signals_generated = written, accounts_analyzed = result.AccountsAnalyzed }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
 
-        notifier.Publish(new SignalBoardEvent(orgId, null, null, null, null, actor.Subject));
-        return new SignalsGenerateResponse(true, (int)written, result.AccountsAnalyzed, result.ProductsEvaluated);
+            notifier.Publish(new SignalBoardEvent(orgId, null, null, null, null, actor.Subject));
+            return new SignalsGenerateResponse(true, (int)written, result.AccountsAnalyzed, result.ProductsEvaluated);
+        }
+        finally
+        {
+            if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-2000", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>One page of signals (best first: priority, then score) with KPIs over every signal matching the filter.</summary>
     public async Task<SignalPage> GetSignalsAsync(SignalFilter filter, int page, int pageSize, CancellationToken ct)
     {
+        // The KPIs scan every matching signal; they run on their own context (and connection) while this one pages.
+        var kpiTask = Task.Run(async () =>
+        {
+            await using var kpiDb = await dbFactory.CreateDbContextAsync(ct);
+            return await KpiAsync(Filtered(kpiDb, filter), ct);
+        }, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
-        var kpi = await KpiAsync(query, ct);
-        var ids = await Ordered(query).Skip((page - 1) * pageSize).Take(pageSize).Select(s => s.Id).ToListAsync(ct);
+        var skip = (page - 1) * pageSize;
+        List<long> ids;
+        if (filter.Status is null && skip + pageSize <= MergeWindow)
+        {
+            // Ordering all statuses together sorts every signal; per status the (org, status, priority) index already
+            // yields priority order. The best skip + take of each status, merged, are exactly the best overall.
+            var candidates = new List<RankKey>();
+            foreach (var status in Enum.GetValues<SignalStatus>())
+                candidates.AddRange(await Ordered(query.Where(s => s.Status == status)).Take(skip + pageSize)
+                    .Select(s => new RankKey(s.Id, s.Priority, (double)s.AffinityScore)).ToListAsync(ct));
+            ids = candidates.OrderBy(c => c.Priority).ThenByDescending(c => c.Score).ThenBy(c => c.Id)
+                .Skip(skip).Take(pageSize).Select(c => c.Id).ToList();
+        }
+        else
+        {
+            ids = await Ordered(query).Skip(skip).Take(pageSize).Select(s => s.Id).ToListAsync(ct);
+        }
         var records = await LoadRecordsAsync(db, ids, ct);
+        var kpi = await kpiTask;
         return new SignalPage(records, kpi, kpi.TotalOpportunities);
     }
 
@@ -256,6 +295,10 @@ public sealed class ExpansionService(
 
     // ---------------------------------------------------------------- helpers
 
+    private const int MergeWindow = 2000;
+
+    private sealed record RankKey(long Id, int Priority, double Score);
+
     internal static IQueryable<ExpansionSignal> Filtered(CohortDbContext db, SignalFilter filter)
     {
         var query = db.ExpansionSignals.AsNoTracking();
@@ -276,16 +319,21 @@ public sealed class ExpansionService(
 
     private static async Task<SignalKpi> KpiAsync(IQueryable<ExpansionSignal> query, CancellationToken ct)
     {
+        // Aggregated as REAL in the database: EF's decimal aggregates on SQLite parse every TEXT value in .NET (about
+        // 10× slower at 170k signals). Amounts have 2 decimals and scores 4, so rounding the double sum back is exact.
         var kpi = await query.GroupBy(_ => 1)
             .Select(g => new
             {
                 Count = g.Count(),
-                Arr = g.Sum(s => s.EstimatedArr),
+                Arr = g.Sum(s => (double)s.EstimatedArr),
                 High = g.Count(s => s.Priority <= 2),
-                Score = g.Average(s => s.AffinityScore),
+                Score = g.Average(s => (double)s.AffinityScore),
             })
             .FirstOrDefaultAsync(ct);
-        return kpi is null ? SignalKpi.Empty : new SignalKpi(kpi.Count, kpi.Arr, kpi.High, Math.Round(kpi.Score, 4, MidpointRounding.AwayFromZero));
+        return kpi is null
+            ? SignalKpi.Empty
+            : new SignalKpi(kpi.Count, Math.Round((decimal)kpi.Arr, 2, MidpointRounding.AwayFromZero), kpi.High,
+                Math.Round((decimal)kpi.Score, 4, MidpointRounding.AwayFromZero));
     }
 
     internal static async Task<IReadOnlyList<SignalRecord>> LoadRecordsAsync(CohortDbContext db, IReadOnlyList<long> ids, CancellationToken ct)
