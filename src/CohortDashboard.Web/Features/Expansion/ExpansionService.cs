@@ -287,6 +287,20 @@ public sealed class ExpansionService(
         return events.Select(e => new SignalHistoryEntry(e.At, e.Actor, StatusOf(e.Before), StatusOf(e.After) ?? "?")).ToList();
     }
 
+    /// <summary>When the org's matrix was last computed, or null if it never was.</summary>
+    public async Task<DateTime?> GetAffinityComputedAtAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AffinityEntries.AsNoTracking().OrderByDescending(e => e.Id).Select(e => (DateTime?)e.ComputedAt).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The org's ISO currency, for formatting amounts.</summary>
+    public async Task<string> GetCurrencyAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Organizations.AsNoTracking().Select(o => o.Currency).FirstOrDefaultAsync(ct) ?? "USD";
+    }
+
     public async Task<IReadOnlyList<ProductRecord>> GetProductsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
