@@ -62,6 +62,8 @@ public sealed class SignalsBoardTests(BrowserFixture browser) : IClassFixture<Br
 
         await Assertions.Expect(CardIn(page, "pitched", id)).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("[data-testid='board-notice']")).ToHaveCountAsync(0);
+        if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "signals.png"), FullPage = true });
         await page.ReloadAsync();
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(CardIn(page, "pitched", id)).ToBeVisibleAsync(new() { Timeout = 15_000 });
