@@ -28,7 +28,7 @@ public sealed class ExpansionService(
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
         using var run = jobs.TryStart(orgId, RecomputeJob) ?? throw new ExpansionJobBusyException(RecomputeJob);
 
-        var org = await db.Organizations.AsNoTracking().FirstAsync(ct);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var accounts = await db.Accounts.AsNoTracking()
             .Where(a => a.Status == AccountStatus.Active)
             .Select(a => new { a.Id, a.Segment })
@@ -124,7 +124,7 @@ public sealed class ExpansionService(
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
         using var run = jobs.TryStart(orgId, GenerateJob) ?? throw new ExpansionJobBusyException(GenerateJob);
 
-        var org = await db.Organizations.AsNoTracking().FirstAsync(ct);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var settings = new ScoringSettings(
             new ScoringWeights(org.Settings.SignalWeightAffinity, org.Settings.SignalWeightReadiness,
                 org.Settings.SignalWeightHealth, org.Settings.SignalWeightPropensity),
@@ -298,7 +298,7 @@ public sealed class ExpansionService(
     public async Task<string> GetCurrencyAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Organizations.AsNoTracking().Select(o => o.Currency).FirstOrDefaultAsync(ct) ?? "USD";
+        return await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Currency).FirstOrDefaultAsync(ct) ?? "USD";
     }
 
     public async Task<IReadOnlyList<ProductRecord>> GetProductsAsync(CancellationToken ct)
