@@ -357,6 +357,38 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal("won", result.Signal!.Status);
     }
 
+    [Fact]
+    public async Task PostSignals_WeightsNotSummingToOne_Returns422AndKeepsExistingSignals()
+    {
+        // Contoso, so the Northwind tests of this class never see the changed settings.
+        using var contoso = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.ContosoAdmin);
+        await GenerateAsync(contoso);
+        var before = (await AllSignalsAsync(contoso)).Count;
+        var orgId = long.Parse((await contoso.GetFromJsonAsync<JsonElement>("/api/me", Ct)).GetProperty("org_id").GetString()!);
+        await SetAffinityWeightAsync(orgId, 0.55m);
+        try
+        {
+            using var response = await contoso.PostAsync("/api/expansion/signals", null, Ct);
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains("sum to 1", (await JsonAsync(response)).GetProperty("detail").GetString());
+            Assert.Equal(before, (await AllSignalsAsync(contoso)).Count);
+        }
+        finally
+        {
+            await SetAffinityWeightAsync(orgId, 0.40m);
+        }
+    }
+
+    private async Task SetAffinityWeightAsync(long orgId, decimal weight)
+    {
+        await using var scope = OrgServices(orgId);
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
+        var org = await db.Organizations.SingleAsync(Ct);
+        org.Settings.SignalWeightAffinity = weight;
+        await db.SaveChangesAsync(Ct);
+    }
+
     private AsyncServiceScope OrgServices(long orgId)
     {
         var scope = app.Factory.Services.CreateAsyncScope();

@@ -83,6 +83,11 @@ public static class ExpansionEndpoints
         {
             return TypedResults.Problem(busy.Message, title: "Already running", statusCode: StatusCodes.Status409Conflict);
         }
+        catch (ArgumentException invalid)
+        {
+            // The org's signal settings cannot be used (e.g. weights that do not sum to 1); nothing was written.
+            return TypedResults.Problem(invalid.Message, title: "Invalid signal settings", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
     }
 
     private static async Task<Results<Ok<SignalsResponse>, ValidationProblem>> GetSignalsAsync(
