@@ -1,5 +1,6 @@
 // Timed console run of the expansion pipeline on a real database (see docs/benchmarks.md):
 //   dotnet run -c Release --project bench/CohortDashboard.Benchmarks.Expansion -- <sqlite file> [--runs N] [--seed-scale S]
+// (a PostgreSQL connection string, "Host=…", instead of the file runs the same steps on PostgreSQL)
 // Opens (or, with --seed-scale, creates and seeds) the SQLite file, then for the demo org times N runs each of
 // affinity recompute, signal generation and the first page of GET signals with KPIs (the API's query), and prints
 // p50 / max per step and the peak working set. The file is changed (entries and pending signals are replaced).
@@ -24,7 +25,9 @@ var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture
 var seedScale = Option("--seed-scale") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : (double?)null;
 
 var configuration = new ConfigurationBuilder()
-    .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={path}" })
+    .AddInMemoryCollection(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)
+        ? new Dictionary<string, string?> { ["ConnectionStrings:Default"] = path, ["Database:Provider"] = "PostgreSQL" }
+        : new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={path}" })
     .Build();
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole().AddFilter("Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("BENCH_SQL") == "1" ? LogLevel.Information : LogLevel.Warning))
@@ -47,7 +50,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
     accounts = await system.Accounts.CountAsync(a => a.OrgId == orgId);
     products = await system.Products.CountAsync(p => p.OrgId == orgId);
 }
-Console.WriteLine($"database {path}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
+Console.WriteLine($"database {(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL" : path)}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
 
 var actor = new ExpansionActor("benchmark", "admin", null, false);
 var timings = new Dictionary<string, List<double>>();

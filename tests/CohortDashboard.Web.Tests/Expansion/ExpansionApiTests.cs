@@ -219,6 +219,10 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal(pairs.Count, pairs.Distinct().Count());
         // Regenerating re-creates the rest: as many pending as before minus the three now worked.
         Assert.Equal(pending.Count - 3, generated);
+        // Ids are never reused: a client holding a deleted pending signal's id cannot move another account's signal.
+        var oldMax = pending.Max(s => long.Parse(s.GetProperty("id").GetString()!));
+        Assert.All(after.Where(s => s.GetProperty("status").GetString() == "pending"),
+            s => Assert.True(long.Parse(s.GetProperty("id").GetString()!) > oldMax));
     }
 
     [Theory]
