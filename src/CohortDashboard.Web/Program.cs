@@ -2,6 +2,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
+using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Theme;
@@ -16,6 +17,7 @@ builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
 builder.Services.AddTheme();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
+builder.Services.AddExpansion();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapPlatform();
 app.MapCohortAuth();
 app.MapCohorts();
+app.MapExpansion();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,0 +1,100 @@
+using CohortDashboard.Data;
+using CohortDashboard.Data.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace CohortDashboard.Web.Features.Expansion;
+
+public enum StatusChangeOutcome { Changed, Unchanged, NotFound, Forbidden, Conflict }
+
+/// <summary>
+/// The result of a status change. <see cref="Signal"/> is the signal as stored after the attempt (for a conflict: its
+/// true current state, so the caller can show the card where it really is); null only for NotFound.
+/// </summary>
+public sealed record StatusChangeResult(StatusChangeOutcome Outcome, SignalRecord? Signal, string? Message = null)
+{
+    public bool Succeeded => Outcome is StatusChangeOutcome.Changed or StatusChangeOutcome.Unchanged;
+}
+
+/// <summary>
+/// The one place a signal's status changes, used by the kanban and by PATCH /api/expansion/signals alike: permission
+/// check, optimistic concurrency (the <c>Version</c> token), the audit event in the same transaction, and the live
+/// notification of the org's open kanbans.
+/// </summary>
+public sealed class SignalStatusService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, SignalBoardNotifier notifier)
+{
+    public const string AuditAction = "signal.status_changed";
+    public const string AuditTargetType = "expansion_signal";
+
+    public static bool TryParseStatus(string? value, out SignalStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<SignalStatus>())
+        {
+            if (string.Equals(candidate.ToSnake(), value, StringComparison.Ordinal))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    /// <param name="expectedVersion">
+    /// The version the caller last saw (the kanban always sends it); when it is not the stored one the change is refused
+    /// as a conflict. Null (API clients that do not send it) still detects two writers racing on one version.
+    /// </param>
+    public async Task<StatusChangeResult> ChangeStatusAsync(
+        long signalId, SignalStatus to, int? expectedVersion, ExpansionActor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var signal = await db.ExpansionSignals.FirstOrDefaultAsync(s => s.Id == signalId, ct);
+        if (signal is null) return new(StatusChangeOutcome.NotFound, null, "No such signal.");
+
+        if (!actor.MayChangeAnyAccount)
+        {
+            var owner = await db.Accounts.AsNoTracking().Where(a => a.Id == signal.AccountId).Select(a => a.OwnerId).FirstOrDefaultAsync(ct);
+            if (actor.OwnerId is null || owner != actor.OwnerId)
+                return new(StatusChangeOutcome.Forbidden, await CurrentAsync(db, signalId, ct),
+                    "Account managers can only move signals of their own accounts.");
+        }
+
+        if (expectedVersion is { } expected && expected != signal.Version)
+            return await ConflictAsync(db, signalId, ct);
+        if (signal.Status == to)
+            return new(StatusChangeOutcome.Unchanged, await CurrentAsync(db, signalId, ct));
+
+        var from = signal.Status;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var version = signal.Version + 1;
+        signal.Status = to;
+        signal.UpdatedAt = now;
+        signal.UpdatedBy = actor.Subject;
+        signal.Version = version;
+        db.AuditEvents.Add(ExpansionService.Audit(actor, now, AuditAction, AuditTargetType,
+            signalId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new { status = from.ToSnake(), version = version - 1 }, new { status = to.ToSnake(), version }));
+        try
+        {
+            await db.SaveChangesAsync(ct); // UPDATE … WHERE id = @id AND version = @seen; the audit row commits with it
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            return await ConflictAsync(fresh, signalId, ct);
+        }
+
+        notifier.Publish(new SignalBoardEvent(signal.OrgId, signalId, from.ToSnake(), to.ToSnake(), version, actor.Subject));
+        return new(StatusChangeOutcome.Changed, await CurrentAsync(db, signalId, ct));
+    }
+
+    private static async Task<StatusChangeResult> ConflictAsync(CohortDbContext db, long signalId, CancellationToken ct)
+    {
+        var current = await CurrentAsync(db, signalId, ct);
+        if (current is null) return new(StatusChangeOutcome.NotFound, null, "No such signal.");
+        return new(StatusChangeOutcome.Conflict, current,
+            $"Someone else changed this signal first (it is now {current.Status}, by {current.UpdatedBy ?? "unknown"}). Nothing was overwritten.");
+    }
+
+    private static async Task<SignalRecord?> CurrentAsync(CohortDbContext db, long signalId, CancellationToken ct) =>
+        (await ExpansionService.LoadRecordsAsync(db, [signalId], ct)).FirstOrDefault();
+}
