@@ -27,4 +27,26 @@ public sealed class PlatformEndpointTests(SeededApp app) : IClassFixture<SeededA
         Assert.Matches(@"^\d+\.\d+\.\d+", body.GetProperty("version").GetString());
         Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("commit").GetString()));
     }
+
+    [Theory]
+    [InlineData("/api/expansion/signals")]
+    [InlineData("/api/no-such-route")]
+    public async Task ApiPost_NotSignedIn_StatusKeptWithProblemDetailsNotTheNotFoundPage(string path)
+    {
+        using var client = DemoSession.CreateClient(app.Factory);
+        var response = await client.PostAsJsonAsync(path, new { }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("<html", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApiGet_UnknownRouteSignedIn_404ProblemDetails()
+    {
+        using var client = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Analyst);
+        var response = await client.GetAsync("/api/no-such-route", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

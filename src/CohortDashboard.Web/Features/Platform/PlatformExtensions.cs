@@ -21,7 +21,11 @@ public static class PlatformExtensions
         // browsers; details are only shown in Development.
         app.UseExceptionHandler("/error");
         if (!app.Environment.IsDevelopment()) app.UseHsts();
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Pages re-render the not-found page; API routes keep their method and get a ProblemDetails body instead (a
+        // re-executed POST would otherwise fail the page's antiforgery check and turn a 403 into a 400).
+        app.UseWhen(context => ApiPaths.IsApi(context.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(context => !ApiPaths.IsApi(context.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }
 
