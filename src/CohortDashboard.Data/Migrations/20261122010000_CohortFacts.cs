@@ -73,6 +73,11 @@ public sealed class CohortFacts : Migration
             });
 
         migrationBuilder.CreateIndex(
+            name: "ix_customer_facts_counts",
+            table: "customer_facts",
+            columns: ["org_id", "grain", "account_id", "period", "status", "orders"]);
+
+        migrationBuilder.CreateIndex(
             name: "ix_customer_facts_account_id",
             table: "customer_facts",
             column: "account_id");
