@@ -41,19 +41,7 @@ public static class CohortMeasures
         _ => "amount_retention",
     };
 
-    public static bool TryParse(string? value, out CohortMeasure measure)
-    {
-        foreach (var candidate in Enum.GetValues<CohortMeasure>())
-        {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                measure = candidate;
-                return true;
-            }
-        }
-        measure = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out CohortMeasure measure) => WireNames.TryParse(value, ToWire, out measure);
 
     public static string DisplayName(this CohortMeasure measure) => measure switch
     {

@@ -17,19 +17,7 @@ public static class GranularityNames
         _ => "year",
     };
 
-    public static bool TryParse(string? value, out Granularity granularity)
-    {
-        foreach (var candidate in Enum.GetValues<Granularity>())
-        {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                granularity = candidate;
-                return true;
-            }
-        }
-        granularity = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out Granularity granularity) => WireNames.TryParse(value, ToWire, out granularity);
 
     /// <summary>The letter used in offset column labels: D0, W3, M12, Q2, Y1.</summary>
     public static char OffsetPrefix(this Granularity granularity) => granularity switch

@@ -31,19 +31,8 @@ public static class EnumNames
         _ => throw new ArgumentOutOfRangeException(nameof(segment)),
     };
 
-    public static bool TryParseSegment(string? value, out Segment segment)
-    {
-        foreach (var candidate in Enum.GetValues<Segment>())
-        {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                segment = candidate;
-                return true;
-            }
-        }
-        segment = default;
-        return false;
-    }
+    public static bool TryParseSegment(string? value, out Segment segment) =>
+        Analytics.WireNames.TryParse(value, ToWire, out segment);
 
     public static string ToWire(this UserRole role) => role switch
     {

@@ -25,19 +25,8 @@ public sealed class SignalStatusService(IDbContextFactory<CohortDbContext> dbFac
     public const string AuditAction = "signal.status_changed";
     public const string AuditTargetType = "expansion_signal";
 
-    public static bool TryParseStatus(string? value, out SignalStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<SignalStatus>())
-        {
-            if (string.Equals(candidate.ToSnake(), value, StringComparison.Ordinal))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParseStatus(string? value, out SignalStatus status) =>
+        Analytics.WireNames.TryParse(value, s => s.ToSnake(), out status, StringComparison.Ordinal);
 
     /// <param name="expectedVersion">
     /// The version the caller last saw (the kanban always sends it); when it is not the stored one the change is refused
