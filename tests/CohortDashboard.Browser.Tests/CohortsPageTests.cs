@@ -48,6 +48,8 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
         var page = await OpenAsync(session);
         var monthly = await BodyTextAsync(page);
         Assert.Contains("%", monthly);
+        if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "cohorts.png"), FullPage = true });
 
         await page.Locator("[data-testid='granularity-select']").GetByText("Quarter", new() { Exact = true }).ClickAsync();
         var quarterly = await WaitForChangeAsync(page, monthly, "grain=quarter");
