@@ -23,9 +23,10 @@ public static class PlatformExtensions
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         // Pages re-render the not-found page; API routes keep their method and get a ProblemDetails body instead (a
         // re-executed POST would otherwise fail the page's antiforgery check and turn a 403 into a 400).
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Inner to the page handler: an API response gets its ProblemDetails body here, so the outer handler sees a body
+        // and leaves it alone.
         app.UseWhen(context => ApiPaths.IsApi(context.Request.Path), api => api.UseStatusCodePages());
-        app.UseWhen(context => !ApiPaths.IsApi(context.Request.Path),
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }
 
