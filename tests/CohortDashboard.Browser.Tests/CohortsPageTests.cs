@@ -41,6 +41,27 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
         return await BodyTextAsync(page);
     }
 
+    /// <summary>
+    /// Opens a Radzen dropdown and picks an item. A re-render that lands between opening and picking closes the popup,
+    /// so the open is retried until the item is there to click.
+    /// </summary>
+    private static async Task PickAsync(IPage page, string testId, string item)
+    {
+        var option = page.Locator(".rz-dropdown-item:visible").GetByText(item, new() { Exact = true });
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Locator($"[data-testid='{testId}']").ClickAsync();
+            try
+            {
+                await option.ClickAsync(new() { Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Controls_ChangeGranularityMeasureAndFilter_HeatmapChangesAndUrlKeepsState()
     {
@@ -55,8 +76,7 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
         var quarterly = await WaitForChangeAsync(page, monthly, "grain=quarter");
         Assert.Equal("Q0", (await page.Locator($"{Table} [data-testid='cohort-offset']").First.TextContentAsync())?.Trim());
 
-        await page.Locator("[data-testid='measure-select']").ClickAsync();
-        await page.Locator(".rz-dropdown-item:visible").GetByText("Net revenue", new() { Exact = true }).ClickAsync();
+        await PickAsync(page, "measure-select", "Net revenue");
         var revenue = await WaitForChangeAsync(page, quarterly, "measure=net_revenue");
         Assert.DoesNotContain("%", revenue);
 
