@@ -148,8 +148,11 @@ public sealed class CsvReaderTests
 /// Produces a CSV of <c>rowCount</c> order-like rows on demand, counting how many it has handed out, so a test can
 /// see how far ahead of its consumer a reader is.
 /// </summary>
-internal sealed class GeneratedCsvReader(int rowCount, string header = "external_id,account_external_id,gross_revenue") : TextReader
+internal sealed class GeneratedCsvReader(int rowCount, string header = "external_id,account_external_id,gross_revenue",
+    Func<int, string>? rowFor = null) : TextReader
 {
+    private readonly Func<int, string> _rowFor = rowFor ?? (n => $"O-{n},A-{n % 97},\"{n % 1000}.50\"");
+
     private string _pending = header + "\r\n";
     private int _pendingPosition;
 
@@ -165,7 +168,7 @@ internal sealed class GeneratedCsvReader(int rowCount, string header = "external
             {
                 if (RowsProduced == rowCount) break;
                 RowsProduced++;
-                _pending = $"O-{RowsProduced},A-{RowsProduced % 97},\"{RowsProduced % 1000}.50\"\r\n";
+                _pending = _rowFor(RowsProduced) + "\r\n";
                 _pendingPosition = 0;
             }
             var take = Math.Min(count - written, _pending.Length - _pendingPosition);
