@@ -85,10 +85,11 @@ internal sealed class DuplicateKeys
 {
     private readonly Dictionary<string, int> _firstLineByKey = new(StringComparer.Ordinal);
 
-    public void Check(RowFields row, string column, string key, string description)
+    /// <param name="shown">How the key reads in the message, e.g. <c>external_id 'O-1'</c>.</param>
+    public void Check(RowFields row, string column, string key, string shown)
     {
         if (_firstLineByKey.TryAdd(key, row.Line)) return;
-        row.Error(column, $"Duplicate {description} {RowFields.Quoted(key)}; it first appears on row {_firstLineByKey[key]}.");
+        row.Error(column, $"Duplicate {shown}; it first appears on row {_firstLineByKey[key]}.");
     }
 }
 
@@ -99,7 +100,7 @@ internal sealed class AccountRowParser(ImportOptions options)
     public AccountImportRow? Parse(RowFields row)
     {
         var externalId = row.Text("external_id", required: true);
-        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, "external_id");
+        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, $"external_id {RowFields.Quoted(externalId)}");
         var name = row.Text("name", required: true);
         var segment = row.Enum<Segment>("segment", EnumNames.ToWire, required: true);
         var territory = row.Text("territory");
@@ -124,7 +125,7 @@ internal sealed class ProductRowParser
     public ProductImportRow? Parse(RowFields row)
     {
         var externalId = row.Text("external_id", required: true);
-        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, "external_id");
+        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, $"external_id {RowFields.Quoted(externalId)}");
         var name = row.Text("name", required: true);
         var category = row.Text("category");
         var annualPrice = row.Decimal("annual_price");
@@ -148,7 +149,8 @@ internal sealed class AccountProductRowParser(ImportOptions options)
             row.Error("product_external_id", $"Product {RowFields.Quoted(productId)} does not exist; import products first.");
         if (accountId is not null && productId is not null)
             // A tab cannot survive Trim at either end of an id, so it cannot make two different pairs collide.
-            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}", "account/product pair");
+            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}",
+                $"account/product pair {RowFields.Quoted(accountId)} / {RowFields.Quoted(productId)}");
         var status = row.Enum<AccountProductStatus>("status", s => s.ToSnake(), required: true);
         var start = row.Date("start_date", required: true);
         var end = row.Date("end_date");
@@ -174,7 +176,7 @@ internal sealed class OrderRowParser(ImportOptions options)
     public OrderImportRow? Parse(RowFields row)
     {
         var externalId = row.Text("external_id", required: true);
-        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, "external_id");
+        if (externalId is not null) _externalIds.Check(row, "external_id", externalId, $"external_id {RowFields.Quoted(externalId)}");
         var accountId = row.Text("account_external_id", required: true);
         if (accountId is not null && options.References is { } references && !references.AccountExists(accountId))
             row.Error("account_external_id", $"Account {RowFields.Quoted(accountId)} does not exist; import accounts first.");

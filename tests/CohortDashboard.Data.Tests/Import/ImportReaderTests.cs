@@ -327,7 +327,7 @@ public sealed class ImportReaderTests
 
         Assert.Equal(2, rows.Count);
         Assert.Equal(new ImportProblem(4, "product_external_id",
-            "Duplicate account/product pair 'A-1\tP-1'; it first appears on row 2."), SingleError(report));
+            "Duplicate account/product pair 'A-1' / 'P-1'; it first appears on row 2."), SingleError(report));
     }
 
     [Fact]
