@@ -43,6 +43,9 @@ public sealed class AccountArrSeries
         _arr = [.. arr];
     }
 
+    /// <summary>A series that is 0 in every month up to <paramref name="lastMonth"/> (an account with no countable contract).</summary>
+    public static AccountArrSeries Zero(long accountId, DateOnly lastMonth) => new(accountId, ArrTimeline.MonthOf(lastMonth), [0m]);
+
     public long AccountId { get; }
 
     /// <summary>First day of the first month in the series.</summary>
