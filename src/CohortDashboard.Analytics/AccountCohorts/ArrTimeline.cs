@@ -31,6 +31,7 @@ public enum ArrMovementKind
 public sealed class AccountArrSeries
 {
     private readonly decimal[] _arr;
+    private readonly int _firstPositive;   // index of the first positive month end; _arr.Length when none
 
     /// <param name="firstMonth">First day of the first month.</param>
     /// <param name="arr">ARR at the end of each month from <paramref name="firstMonth"/> on.</param>
@@ -41,6 +42,8 @@ public sealed class AccountArrSeries
         AccountId = accountId;
         FirstMonth = firstMonth;
         _arr = [.. arr];
+        // Precomputed because snapshots ask "was it ever paying before?" for every account in every month.
+        _firstPositive = Array.FindIndex(_arr, v => v > 0) is var i and >= 0 ? i : _arr.Length;
     }
 
     /// <summary>A series that is 0 in every month up to <paramref name="lastMonth"/> (an account with no countable contract).</summary>
@@ -68,13 +71,7 @@ public sealed class AccountArrSeries
     }
 
     /// <summary>Whether the ARR was positive at some month end strictly before <paramref name="month"/>.</summary>
-    public bool HadArrBefore(DateOnly month)
-    {
-        var end = Math.Min(ArrTimeline.MonthsBetween(FirstMonth, month), _arr.Length);
-        for (var i = 0; i < end; i++)
-            if (_arr[i] > 0) return true;
-        return false;
-    }
+    public bool HadArrBefore(DateOnly month) => _firstPositive < ArrTimeline.MonthsBetween(FirstMonth, month);
 
     /// <summary>
     /// This series with the ARR forced to 0 from <paramref name="month"/> on (a logo churn recorded on the account's

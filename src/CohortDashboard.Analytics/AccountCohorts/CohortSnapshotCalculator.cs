@@ -94,7 +94,7 @@ public static class CohortSnapshotCalculator
     /// Members' series as the churn definition sees them: under <see cref="ChurnBasis.Logo"/> a status-churned
     /// account's ARR is 0 from its churn month (<paramref name="lastMonth"/> when unknown).
     /// </summary>
-    public static IReadOnlyList<(CohortAccount Account, AccountArrSeries Arr)> EffectiveSeries(CohortMembers cohort, DateOnly lastMonth, ChurnBasis basis) =>
+    internal static IReadOnlyList<(CohortAccount Account, AccountArrSeries Arr)> EffectiveSeries(CohortMembers cohort, DateOnly lastMonth, ChurnBasis basis) =>
         cohort.Accounts.Select(a => (a, basis == ChurnBasis.Logo && a.StatusChurned ? a.Arr.ZeroFrom(a.ChurnedOn ?? lastMonth) : a.Arr)).ToList();
 
     /// <summary>The movements into <paramref name="month"/> summed over accounts, by the rules above.</summary>

@@ -154,4 +154,16 @@ public sealed class ArrTimelineTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => series.At(Feb));
     }
+
+    [Fact]
+    public void HadArrBefore_PositiveOnlyInTheMonthItself_False()
+    {
+        // Values Jan 0, Feb 200, Mar 0: before February nothing was paid; before March, February was.
+        var series = new AccountArrSeries(1, Jan, [0m, 200m, 0m]);
+
+        Assert.False(series.HadArrBefore(Jan));
+        Assert.False(series.HadArrBefore(Feb));
+        Assert.True(series.HadArrBefore(Mar));
+        Assert.True(series.HadArrBefore(new DateOnly(2027, 1, 1)));
+    }
 }
