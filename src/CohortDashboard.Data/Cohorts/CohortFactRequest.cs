@@ -23,12 +23,7 @@ public sealed record CohortFactRequest(
     /// <summary>The instant the as-of date ends in the calendar's timezone: orders and refunds from then on are left out.</summary>
     public DateTime AsOfEndUtc => Analytics.Periods.LocalCalendar.LocalMidnightToUtc(AsOfDate.AddDays(1), Calendar.Zone);
 
-    public IReadOnlyList<OrderStatus> QualifyingStatuses =>
-    [
-        OrderStatus.Paid,
-        .. Settings.CountPending ? [OrderStatus.Pending] : Array.Empty<OrderStatus>(),
-        .. Settings.CountVoided ? [OrderStatus.Voided] : Array.Empty<OrderStatus>(),
-    ];
+    public IReadOnlyList<OrderStatus> QualifyingStatuses => Orders.OrderQualification.QualifyingStatuses(Settings);
 }
 
 /// <summary>Which storage a cohort query read, and why (shown on the page and in benchmarks).</summary>

@@ -30,11 +30,12 @@ public sealed class FilterTranslationContext
 
     /// <summary>A context over an org-scoped <paramref name="db"/>, with the org's settings and its cohort definitions.</summary>
     public static FilterTranslationContext Create(
-        CohortDbContext db, Organization organization, IEnumerable<CohortDefinition> cohortDefinitions, IReadOnlyList<string>? basePath = null) => new()
+        CohortDbContext db, Organization organization, IEnumerable<CohortDefinition> cohortDefinitions, IReadOnlyList<string>? basePath = null,
+        IReadOnlyCollection<OrderStatus>? qualifyingStatuses = null) => new()
     {
         Accounts = db.Accounts,
         Orders = db.Orders,
-        QualifyingStatuses = OrderQualification.QualifyingStatuses(organization.Settings),
+        QualifyingStatuses = qualifyingStatuses ?? OrderQualification.QualifyingStatuses(organization.Settings),
         CohortDefinitions = cohortDefinitions.ToDictionary(d => d.Id),
         TimeZone = LocalCalendar.FindTimeZone(organization.TimeZone),
         FiscalYearStartMonth = organization.FiscalYearStartMonth,

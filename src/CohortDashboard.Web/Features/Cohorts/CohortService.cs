@@ -7,6 +7,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Cohorts;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
+using CohortDashboard.Data.Orders;
 using Microsoft.EntityFrameworkCore;
 using CohortDashboard.Web.Features.Cohorts.Api;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -208,18 +209,9 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         bool needsDefinitions, IReadOnlyList<string> basePath, CancellationToken ct)
     {
         var definitions = needsDefinitions ? await db.CohortDefinitions.AsNoTracking().ToListAsync(ct) : [];
-        var settings = frame.OrderSettings;
-        return new FilterTranslationContext
-        {
-            Accounts = db.Accounts.AsNoTracking(),
-            Orders = db.Orders.AsNoTracking(),
-            QualifyingStatuses = [OrderStatus.Paid, .. settings.CountPending ? [OrderStatus.Pending] : Array.Empty<OrderStatus>(),
-                .. settings.CountVoided ? [OrderStatus.Voided] : Array.Empty<OrderStatus>()],
-            CohortDefinitions = definitions.ToDictionary(d => d.Id),
-            TimeZone = LocalCalendar.FindTimeZone(frame.Org.TimeZone),
-            FiscalYearStartMonth = frame.Org.FiscalYearStartMonth,
-            BasePath = basePath,
-        };
+        // The query's order settings (they may override the org's) decide which order is a customer's first.
+        return FilterTranslationContext.Create(db, frame.Org, definitions, basePath,
+            OrderQualification.QualifyingStatuses(frame.OrderSettings));
     }
 
     private static Expression<Func<Account, bool>> And(Expression<Func<Account, bool>> left, Expression<Func<Account, bool>> right)

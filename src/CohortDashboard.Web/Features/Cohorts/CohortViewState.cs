@@ -146,9 +146,9 @@ public sealed record CohortViewState
         }
         if (get("breakdown") is { Length: > 0 } breakdownText)
         {
-            var breakdown = Enum.GetValues<CohortBreakdown>().FirstOrDefault(b => BreakdownWire(b) == breakdownText, (CohortBreakdown)(-1));
-            if ((int)breakdown < 0) problems.Add($"Unknown breakdown '{breakdownText}'.");
-            else state = state with { Breakdown = breakdown };
+            if (Analytics.WireNames.TryParse(breakdownText, BreakdownWire, out CohortBreakdown breakdown, StringComparison.Ordinal))
+                state = state with { Breakdown = breakdown };
+            else problems.Add($"Unknown breakdown '{breakdownText}'.");
         }
         if (get("view") is { Length: > 0 } viewText)
         {
