@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data.Bulk;
 using CohortDashboard.Data.Model;
@@ -60,20 +61,22 @@ public static class CustomerFacts
                     var refunded = order.RefundedAt is null ? placed : LocalCalendar.LocalDate(refundedAt, zone);
                     if (latestEvent is null || refundedAt > latestEvent) latestEvent = refundedAt;
                     if (order.PlacedAt > latestEvent) latestEvent = order.PlacedAt;
+                    // Converted once per order, added to both grains.
+                    var (gross, discounts, refundedAmount) = (FactMoney.FromDecimal(order.Gross), FactMoney.FromDecimal(order.Discounts), FactMoney.FromDecimal(order.Refunded));
+                    var (cogs, shipping, fees) = (FactMoney.FromDecimal(order.Cogs), FactMoney.FromDecimal(order.Shipping), FactMoney.FromDecimal(order.Fees));
                     foreach (var grain in Grains)
                     {
                         var fact = FactFor(facts, orgId, grain, order.AccountId, PeriodOf(grain, placed), order.Status);
                         fact.Orders++;
-                        fact.Gross += FactMoney.FromDecimal(order.Gross);
-                        fact.Discounts += FactMoney.FromDecimal(order.Discounts);
-                        fact.RefundsByOrderDate += FactMoney.FromDecimal(order.Refunded);
-                        fact.Cogs += FactMoney.FromDecimal(order.Cogs);
-                        fact.Shipping += FactMoney.FromDecimal(order.Shipping);
-                        fact.Fees += FactMoney.FromDecimal(order.Fees);
+                        fact.Gross += gross;
+                        fact.Discounts += discounts;
+                        fact.RefundsByOrderDate += refundedAmount;
+                        fact.Cogs += cogs;
+                        fact.Shipping += shipping;
+                        fact.Fees += fees;
                         // A refund without a date stays with its order, as in the in-memory reference (CohortFacts.FromOrders).
-                        if (order.Refunded != 0m)
-                            FactFor(facts, orgId, grain, order.AccountId, PeriodOf(grain, refunded), order.Status).RefundsByRefundDate +=
-                                FactMoney.FromDecimal(order.Refunded);
+                        if (refundedAmount != 0)
+                            FactFor(facts, orgId, grain, order.AccountId, PeriodOf(grain, refunded), order.Status).RefundsByRefundDate += refundedAmount;
                     }
                 }
                 rows += await BulkWriter.InsertAsync(db, facts.Values, ct);
@@ -97,13 +100,17 @@ public static class CustomerFacts
 
     private static readonly FactGrain[] Grains = [FactGrain.Day, FactGrain.Month];
 
+    // Fact periods are the day and month numbering of PeriodCalendar; only local dates are numbered, so the zone is moot.
+    private static readonly PeriodCalendar DayNumbers = new(Granularity.Day, TimeZoneInfo.Utc);
+    private static readonly PeriodCalendar MonthNumbers = new(Granularity.Month, TimeZoneInfo.Utc);
+
+    private static PeriodCalendar NumbersOf(FactGrain grain) => grain == FactGrain.Day ? DayNumbers : MonthNumbers;
+
     /// <summary>The period number a local date has at a grain (see <see cref="CustomerFact.Period"/>).</summary>
-    public static int PeriodOf(FactGrain grain, DateOnly localDate) =>
-        grain == FactGrain.Day ? localDate.DayNumber : localDate.Year * 12 + localDate.Month - 1;
+    public static int PeriodOf(FactGrain grain, DateOnly localDate) => NumbersOf(grain).IndexOf(localDate);
 
     /// <summary>The first local date of a fact period.</summary>
-    public static DateOnly StartOf(FactGrain grain, int period) =>
-        grain == FactGrain.Day ? DateOnly.FromDayNumber(period) : new DateOnly(period / 12, period % 12 + 1, 1);
+    public static DateOnly StartOf(FactGrain grain, int period) => NumbersOf(grain).StartDate(period);
 
     private static CustomerFact FactFor(Dictionary<(FactGrain, long, int, OrderStatus), CustomerFact> facts,
         long orgId, FactGrain grain, long account, int period, OrderStatus status)
