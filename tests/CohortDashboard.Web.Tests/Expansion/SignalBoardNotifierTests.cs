@@ -1,4 +1,5 @@
 using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CohortDashboard.Web.Tests.Expansion;
@@ -44,7 +45,7 @@ public sealed class SignalBoardNotifierTests
     [Fact]
     public void TryStart_SameOrgAndJobTwice_SecondIsRefusedUntilTheFirstEnds()
     {
-        var jobs = new ExpansionJobs();
+        var jobs = new OrgJobs();
         using (var first = jobs.TryStart(1, ExpansionService.GenerateJob))
         {
             Assert.NotNull(first);

@@ -45,9 +45,14 @@ public static class AuthExtensions
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         foreach (var scope in ApiScopes.All)
+        {
             authorization.AddPolicy(Policies.Scope(scope), policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
-                context.User.Identity?.AuthenticationType != DemoApiKeyHandler.SchemeName
-                || context.User.HasClaim(CohortClaims.Scope, scope)));
+                !CurrentUser.IsApiKey(context.User) || context.User.HasClaim(CohortClaims.Scope, scope)));
+            authorization.AddPolicy(Policies.AdminOrScope(scope), policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+                CurrentUser.IsApiKey(context.User)
+                    ? context.User.HasClaim(CohortClaims.Scope, scope)
+                    : context.User.IsInRole(Roles.Admin)));
+        }
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, OrgScopeCircuitHandler>();

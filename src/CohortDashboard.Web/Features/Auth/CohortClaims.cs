@@ -36,6 +36,12 @@ public static class Policies
     /// pages show); API keys must carry the scope.
     /// </summary>
     public static string Scope(string scope) => "scope:" + scope;
+
+    /// <summary>
+    /// The policy of an admin-only write (import, recompute, regenerate): a signed-in admin, or an API key carrying the
+    /// scope.
+    /// </summary>
+    public static string AdminOrScope(string scope) => "admin-or-scope:" + scope;
 }
 
 /// <summary>The scopes an API key can carry (SPEC §6).</summary>
@@ -66,6 +72,10 @@ public sealed record CurrentUser(string Subject, string Name, string Role, long 
             principal.FindFirstValue(CohortClaims.OrgName) ?? "",
             principal.FindFirstValue(CohortClaims.OwnerId));
     }
+
+    /// <summary>True when the principal is an API key rather than a signed-in person.</summary>
+    public static bool IsApiKey(ClaimsPrincipal? principal) =>
+        principal?.Identity is { IsAuthenticated: true, AuthenticationType: ApiKeyAuthentication.SchemeName };
 
     public static long? OrgIdOf(ClaimsPrincipal? principal) =>
         principal?.Identity?.IsAuthenticated == true

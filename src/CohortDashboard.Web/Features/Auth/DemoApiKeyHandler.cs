@@ -18,7 +18,7 @@ internal sealed class DemoApiKeyHandler(
     SignInMethods methods)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ApiKey";
+    public const string SchemeName = ApiKeyAuthentication.SchemeName;
     public const string DemoOrgPixelId = "demo-pixel";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -49,6 +49,12 @@ internal sealed class DemoApiKeyHandler(
     private static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}
+
+public static class ApiKeyAuthentication
+{
+    /// <summary>The authentication type of every principal that comes from an API key.</summary>
+    public const string SchemeName = "ApiKey";
 }
 
 /// <summary>Reads a presented key from <c>Authorization: Bearer</c> or <c>x-api-key</c>.</summary>

@@ -20,7 +20,7 @@ public sealed record ExpansionActor(string Subject, string Role, string? OwnerId
     {
         var user = Auth.CurrentUser.From(principal)
                    ?? throw new InvalidOperationException("Expansion actions need a signed-in user or API key of an organization.");
-        var isApiKey = principal.Identity?.AuthenticationType == Auth.DemoApiKeyHandler.SchemeName;
+        var isApiKey = Auth.CurrentUser.IsApiKey(principal);
         return new ExpansionActor(user.Subject, user.Role, user.OwnerId, isApiKey);
     }
 }

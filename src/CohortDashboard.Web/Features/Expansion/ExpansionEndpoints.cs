@@ -4,6 +4,7 @@ using System.Text.Json;
 using CohortDashboard.Analytics.Expansion;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,7 +65,7 @@ public static class ExpansionEndpoints
         {
             return TypedResults.Ok(await service.RecomputeAffinityAsync(actor, ct));
         }
-        catch (ExpansionJobBusyException busy)
+        catch (JobBusyException busy)
         {
             return TypedResults.Problem(busy.Message, title: "Already running", statusCode: StatusCodes.Status409Conflict);
         }
@@ -79,7 +80,7 @@ public static class ExpansionEndpoints
         {
             return TypedResults.Ok(await service.GenerateSignalsAsync(actor, ct));
         }
-        catch (ExpansionJobBusyException busy)
+        catch (JobBusyException busy)
         {
             return TypedResults.Problem(busy.Message, title: "Already running", statusCode: StatusCodes.Status409Conflict);
         }
@@ -215,7 +216,7 @@ public static class ExpansionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignalBoardNotifier>();
-        services.AddSingleton<ExpansionJobs>();
+        services.AddSingleton<OrgJobs>();
         services.AddScoped<ExpansionService>();
         services.AddScoped<SignalStatusService>();
         return services;

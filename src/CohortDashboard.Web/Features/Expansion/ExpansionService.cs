@@ -3,6 +3,8 @@ using CohortDashboard.Analytics.Expansion;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Platform;
 
 namespace CohortDashboard.Web.Features.Expansion;
 
@@ -11,7 +13,7 @@ namespace CohortDashboard.Web.Features.Expansion;
 /// the API. One short-lived context per operation; org isolation comes from the context's filters.
 /// </summary>
 public sealed class ExpansionService(
-    IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, ExpansionJobs jobs, SignalBoardNotifier notifier)
+    IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, OrgJobs jobs, SignalBoardNotifier notifier)
 {
     public const string RecomputeJob = "affinity recompute";
     public const string GenerateJob = "signal generation";
@@ -26,7 +28,7 @@ public sealed class ExpansionService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
-        using var run = jobs.TryStart(orgId, RecomputeJob) ?? throw new ExpansionJobBusyException(RecomputeJob);
+        using var run = jobs.TryStart(orgId, RecomputeJob) ?? throw new JobBusyException(RecomputeJob);
 
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var accounts = await db.Accounts.AsNoTracking()
@@ -122,7 +124,7 @@ public sealed class ExpansionService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
-        using var run = jobs.TryStart(orgId, GenerateJob) ?? throw new ExpansionJobBusyException(GenerateJob);
+        using var run = jobs.TryStart(orgId, GenerateJob) ?? throw new JobBusyException(GenerateJob);
 
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var settings = new ScoringSettings(
@@ -405,16 +407,7 @@ public sealed class ExpansionService(
             .ToListAsync(ct);
 
     internal static AuditEvent Audit(ExpansionActor actor, DateTime at, string action, string targetType, string? targetId, object? before, object? after) =>
-        new()
-        {
-            Actor = actor.Subject,
-            At = at,
-            Action = action,
-            TargetType = targetType,
-            TargetId = targetId,
-            Before = before is null ? null : JsonSerializer.Serialize(before),
-            After = after is null ? null : JsonSerializer.Serialize(after),
-        };
+        AuditRecord.Create(actor.Subject, at, action, targetType, targetId, before, after);
 
     private static string? StatusOf(string? json)
     {

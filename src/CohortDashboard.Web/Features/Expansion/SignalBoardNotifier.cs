@@ -55,31 +55,3 @@ public sealed class SignalBoardNotifier(ILogger<SignalBoardNotifier> logger)
         }
     }
 }
-
-/// <summary>Per org, at most one run of each long expansion job (recompute, generate) at a time.</summary>
-public sealed class ExpansionJobs
-{
-    private readonly ConcurrentDictionary<(long OrgId, string Job), SemaphoreSlim> gates = new();
-
-    public bool IsRunning(long orgId, string job) => gates.TryGetValue((orgId, job), out var gate) && gate.CurrentCount == 0;
-
-    public IDisposable? TryStart(long orgId, string job)
-    {
-        var gate = gates.GetOrAdd((orgId, job), _ => new SemaphoreSlim(1, 1));
-        return gate.Wait(0) ? new Release(gate) : null;
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0) gate.Release();
-        }
-    }
-}
-
-/// <summary>Thrown when a job is started while the same org's run of it is still going.</summary>
-public sealed class ExpansionJobBusyException(string job)
-    : InvalidOperationException($"The {job} is already running for this organization; wait for it to finish.");

@@ -17,7 +17,7 @@ public sealed class MachineKeyFilter(string scope, ApiErrorShape error) : IEndpo
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (http.User.Identity is not { IsAuthenticated: true, AuthenticationType: DemoApiKeyHandler.SchemeName })
+        if (!CurrentUser.IsApiKey(http.User))
             return error(StatusCodes.Status401Unauthorized, ApiKeyReader.HasKey(http.Request) ? "Invalid API key." : "Missing API key.");
         var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
         if (!(await authorization.AuthorizeAsync(http.User, Policies.Scope(scope))).Succeeded)
