@@ -1,10 +1,13 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Features.ApiKeys;
+using CohortDashboard.Web.Features.Audit;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
+using CohortDashboard.Web.Features.Security;
 using CohortDashboard.Web.Features.Theme;
 
 if (await CommandLine.TryRunAsync(args)) return;
@@ -13,7 +16,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCohortDatabase(builder.Configuration);
 builder.Services.AddPlatform();
+builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
+builder.Services.AddApiKeys();
+builder.Services.AddAuditLog();
 builder.Services.AddTheme();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
@@ -24,6 +30,7 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseSecurity();
 app.UsePlatform();
 app.UseCohortAuth();
 app.UseAntiforgery();
@@ -31,6 +38,8 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapPlatform();
 app.MapCohortAuth();
+app.MapApiKeys();
+app.MapAuditLog();
 app.MapCohorts();
 app.MapExpansion();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

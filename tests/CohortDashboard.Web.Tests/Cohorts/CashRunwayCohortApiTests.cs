@@ -4,6 +4,7 @@ using System.Text.Json;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Testing;
 using CohortDashboard.Web.Features.Cohorts.Api;
+using CohortDashboard.Web.Features.ApiKeys;
 
 namespace CohortDashboard.Web.Tests.Cohorts;
 
@@ -63,7 +64,7 @@ public sealed class CashRunwayCohortApiTests(SeededApp app)
         Assert.Equal(JsonValueKind.Null, rows[^1].GetProperty("values")[1].ValueKind);
         Assert.Equal("active", response.Headers.GetValues("X-CashRunway-Subscription").Single());
         Assert.Equal("demo", response.Headers.GetValues("X-CashRunway-Plan").Single());
-        Assert.InRange(int.Parse(response.Headers.GetValues("X-CashRunway-Quota-Remaining").Single()), 0, CashRunwayQuota.Credits - 1);
+        Assert.InRange(int.Parse(response.Headers.GetValues("X-CashRunway-Quota-Remaining").Single()), 0, QuotaLimit.Default.Credits - 1);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", response.Headers.GetValues("X-CashRunway-Quota-Reset").Single());
     }
 

@@ -44,20 +44,6 @@ public sealed class MachineApiTests(SeededApp app)
         Assert.Contains(scope, body.GetProperty("error").GetString());
     }
 
-    [Fact]
-    public void Quota_250PerWindow_Then429StateUntilReset()
-    {
-        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var quota = new CashRunwayQuota(clock);
-        QuotaState state = default;
-        for (var i = 0; i < CashRunwayQuota.Credits; i++) state = quota.Take("a");
-        Assert.Equal((true, 0), (state.Allowed, state.Remaining));
-        Assert.False(quota.Take("a").Allowed);
-        Assert.True(quota.Take("b").Allowed);
-        clock.Now += CashRunwayQuota.Window;
-        Assert.Equal((true, CashRunwayQuota.Credits - 1), (quota.Take("a").Allowed, quota.Take("a").Remaining + 1));
-    }
-
     [Theory]
     [InlineData("1234.50", "1234.5")]
     [InlineData("0.000", "0")]

@@ -24,7 +24,7 @@ public static class AuthExtensions
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, SmartScheme, options =>
                 options.ForwardDefaultSelector = context => ApiKeyReader.HasKey(context.Request)
-                    ? DemoApiKeyHandler.SchemeName
+                    ? ApiKeyAuthentication.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -39,7 +39,7 @@ public static class AuthExtensions
                 options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             })
-            .AddScheme<AuthenticationSchemeOptions, DemoApiKeyHandler>(DemoApiKeyHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeys.ApiKeyHandler>(ApiKeyAuthentication.SchemeName, null);
 
         var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))

@@ -10,6 +10,9 @@ public static class CohortClaims
     public const string OrgName = "org_name";
     public const string OwnerId = "owner_id";
     public const string Scope = "scope";
+    public const string ApiKeyId = "api_key_id";
+    public const string QuotaCredits = "quota_credits";
+    public const string QuotaWindowSeconds = "quota_window_seconds";
 }
 
 public static class Roles

@@ -291,7 +291,6 @@ public static class CohortServiceExtensions
             document.Info.Description = "Customer cohort analytics, including the Termina, Upstack and CashRunway compatible routes.";
             return Task.CompletedTask;
         }));
-        services.AddSingleton<CashRunwayQuota>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.ApiKeys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CohortDashboard.Web.Features.Cohorts.Api;
@@ -105,11 +106,18 @@ public static class CashRunwayCohortApi
             .Produces<CashRunwayError>(StatusCodes.Status429TooManyRequests);
     }
 
+    private static QuotaLimit QuotaOf(ClaimsPrincipal key) =>
+        int.TryParse(key.FindFirstValue(CohortClaims.QuotaCredits), CultureInfo.InvariantCulture, out var credits)
+        && long.TryParse(key.FindFirstValue(CohortClaims.QuotaWindowSeconds), CultureInfo.InvariantCulture, out var seconds)
+            ? new QuotaLimit(credits, TimeSpan.FromSeconds(seconds))
+            : QuotaLimit.Default;
+
     /// <summary>Takes a credit (429 when exhausted) and puts the subscription and quota headers on successful answers.</summary>
     private static async ValueTask<object?> QuotaFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var quota = http.RequestServices.GetRequiredService<CashRunwayQuota>().Take(http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
+        var quota = http.RequestServices.GetRequiredService<ApiKeyQuota>().Take(
+            http.User.FindFirstValue(CohortClaims.ApiKeyId) ?? "", QuotaOf(http.User));
         if (!quota.Allowed)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling((quota.ResetsAt - DateTimeOffset.UtcNow).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -121,7 +129,7 @@ public static class CashRunwayCohortApi
         {
             var headers = http.Response.Headers;
             headers["X-CashRunway-Subscription"] = "active";
-            headers["X-CashRunway-Plan"] = "demo";
+            headers["X-CashRunway-Plan"] = http.User.FindFirstValue(CohortClaims.ApiKeyId) == ApiKeyHandler.DemoKeyId ? "demo" : "standard";
             headers["X-CashRunway-Quota-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
             headers["X-CashRunway-Quota-Reset"] = quota.ResetsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         }
