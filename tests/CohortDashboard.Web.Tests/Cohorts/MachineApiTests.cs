@@ -15,12 +15,6 @@ public sealed class MachineApiTests(SeededApp app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Theory]
     [InlineData(ApiScopes.ReadSummary)]
     [InlineData(ApiScopes.AnalyticsRead)]

@@ -12,7 +12,9 @@ internal sealed class ProblemDetailsExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!ApiPaths.IsApi(context.Request.Path)) return false;
+        // By now the middleware has pointed the request at /error; the feature keeps the path that failed.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
+        if (!ApiPaths.IsApi(path)) return false;
 
         var (status, title) = exception switch
         {
@@ -21,7 +23,7 @@ internal sealed class ProblemDetailsExceptionHandler(
             OperationCanceledException => (499, "Request cancelled"),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred"),
         };
-        if (status >= 500) logger.LogError(exception, "Unhandled API error on {Path}", context.Request.Path);
+        if (status >= 500) logger.LogError(exception, "Unhandled API error on {Path}", path);
 
         context.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
