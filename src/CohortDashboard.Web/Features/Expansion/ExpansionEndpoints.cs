@@ -35,10 +35,10 @@ public static class ExpansionEndpoints
 
         group.MapGet("/affinity", GetAffinityAsync).RequireAuthorization(Policies.Scope(ApiScopes.ExpansionRead)).WithName("GetAffinity");
         group.MapPost("/affinity", RecomputeAffinityAsync)
-            .RequireAuthorization(Policies.Scope(ApiScopes.ExpansionWrite)).WithName("RecomputeAffinity");
+            .RequireAuthorization(Policies.AdminOrScope(ApiScopes.ExpansionWrite)).WithName("RecomputeAffinity");
         group.MapGet("/signals", GetSignalsAsync).RequireAuthorization(Policies.Scope(ApiScopes.ExpansionRead)).WithName("GetSignals");
         group.MapPost("/signals", GenerateSignalsAsync)
-            .RequireAuthorization(Policies.Scope(ApiScopes.ExpansionWrite)).WithName("GenerateSignals");
+            .RequireAuthorization(Policies.AdminOrScope(ApiScopes.ExpansionWrite)).WithName("GenerateSignals");
         group.MapPatch("/signals", PatchSignalAsync).RequireAuthorization(Policies.Scope(ApiScopes.ExpansionWrite)).WithName("UpdateSignalStatus");
         return app;
     }
