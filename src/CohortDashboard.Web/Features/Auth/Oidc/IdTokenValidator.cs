@@ -27,6 +27,9 @@ public sealed class IdTokenValidator(IConfigurationManager<OpenIdConnectConfigur
     /// <summary>Tolerated clock difference between us and the provider.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a sign-in waits for refreshed keys after seeing an unknown key id.</summary>
+    private static readonly TimeSpan RefreshWait = TimeSpan.FromSeconds(3);
+
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
 
     public async Task<IdTokenValidation> ValidateAsync(string idToken, string expectedNonce, CancellationToken cancellationToken)
@@ -49,7 +52,7 @@ public sealed class IdTokenValidator(IConfigurationManager<OpenIdConnectConfigur
             configuration.RequestRefresh();
             try
             {
-                config = await configuration.GetConfigurationAsync(cancellationToken);
+                config = await RefreshedConfigurationAsync(config, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -64,6 +67,22 @@ public sealed class IdTokenValidator(IConfigurationManager<OpenIdConnectConfigur
         if (!token.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Nonce, out var nonce) || !NonceEquals(nonce, expectedNonce))
             return new(null, IdTokenProblem.NonceMismatch, "The id_token's nonce is not the one this browser's sign-in sent.");
         return new(token, IdTokenProblem.None, null);
+    }
+
+    /// <summary>
+    /// The configuration after a requested refresh. This library version fetches it in the background, so reads keep
+    /// returning the old document until the new one lands; wait for it briefly. When the manager declined the refresh
+    /// (it allows one per refresh interval) the old document comes back after the wait and the token fails.
+    /// </summary>
+    private async Task<OpenIdConnectConfiguration> RefreshedConfigurationAsync(OpenIdConnectConfiguration stale, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RefreshWait;
+        while (true)
+        {
+            var current = await configuration.GetConfigurationAsync(cancellationToken);
+            if (!ReferenceEquals(current, stale) || DateTime.UtcNow >= deadline) return current;
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private Task<TokenValidationResult> ValidateAgainstAsync(string idToken, OpenIdConnectConfiguration config) =>
