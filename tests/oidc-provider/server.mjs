@@ -1,8 +1,11 @@
 // A loopback OpenID Connect provider for CohortDashboard's tests and for trying OIDC sign-in by hand.
 // NOT for production: fixed test users, any password, in-memory state, keys made up at start.
 //
-//   node server.mjs --port 5090 --client-id cohortdashboard --client-secret dev-secret \
-//     --redirect-uri http://127.0.0.1:5080/signin-oidc --post-logout-redirect-uri http://127.0.0.1:5080/signin
+//   node server.mjs --port 5091 --client-id cohortdashboard --client-secret dev-secret \
+//     --redirect-uri http://localhost:5080/signin-oidc --post-logout-redirect-uri http://localhost:5080/signin
+//
+// (those are the defaults, except the secret: without one the client is public and relies on PKCE alone).
+// --redirect-uri and --post-logout-redirect-uri may be repeated.
 //
 // Test-only extra: POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
 import http from 'node:http';
@@ -12,12 +15,12 @@ import Provider from 'oidc-provider';
 
 const { values: args } = parseArgs({
   options: {
-    port: { type: 'string', default: '5090' },
+    port: { type: 'string', default: '5091' },
     issuer: { type: 'string' },
     'client-id': { type: 'string', default: 'cohortdashboard' },
     'client-secret': { type: 'string', default: '' },
-    'redirect-uri': { type: 'string', multiple: true, default: ['http://127.0.0.1:5080/signin-oidc'] },
-    'post-logout-redirect-uri': { type: 'string', multiple: true, default: ['http://127.0.0.1:5080/signin'] },
+    'redirect-uri': { type: 'string', multiple: true, default: ['http://localhost:5080/signin-oidc', 'http://127.0.0.1:5080/signin-oidc'] },
+    'post-logout-redirect-uri': { type: 'string', multiple: true, default: ['http://localhost:5080/signin', 'http://127.0.0.1:5080/signin'] },
   },
 });
 const port = Number(args.port);
