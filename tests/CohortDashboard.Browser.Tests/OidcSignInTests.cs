@@ -83,7 +83,8 @@ public sealed class OidcSignInTests(OidcBrowserFixture fixture) : IClassFixture<
     [Theory]
     [InlineData("nora", "does not say which organization")]
     [InlineData("uma", "organization that does not exist")]
-    public async Task CodeFlow_UserWithoutUsableOrg_LandsOnNoAccessNotSignedIn(string login, string explanation)
+    [InlineData("victor", "has no CohortDashboard role")]
+    public async Task CodeFlow_UserWithoutOrgOrRole_LandsOnNoAccessNotSignedIn(string login, string explanation)
     {
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
@@ -98,6 +99,11 @@ public sealed class OidcSignInTests(OidcBrowserFixture fixture) : IClassFixture<
 
         await page.GotoAsync("/");
         await page.WaitForURLAsync(url => IsApp(url, "/signin"));
+
+        // "Sign in as someone else" makes the provider ask for a login although its session still knows this user.
+        await page.GotoAsync("/no-access");
+        await page.Locator("[data-testid='signin-other']").ClickAsync();
+        await Assertions.Expect(page.Locator("input[name='login']")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -26,13 +26,15 @@ const { values: args } = parseArgs({
 const port = Number(args.port);
 const issuer = args.issuer ?? `http://127.0.0.1:${port}`;
 
-// Who can sign in. The org is the demo data's org name (any case) or id; nora has none, uma's does not exist.
+// Who can sign in. The org is the demo data's org name (any case) or id; nora has none, uma's does not exist,
+// victor's role is not one of ours.
 const users = {
   alice: { name: 'Alice Admin', role: 'admin', org: 'Northwind Learning', owner_id: 'rep-02' },
   bob: { name: 'Bob Analyst', role: 'analyst', org: 'northwind learning' },
   carol: { name: 'Carol Manager', role: 'account_manager', org: 'Northwind Learning', owner_id: 'rep-01' },
   nora: { name: 'Nora Noorg', role: 'analyst' },
   uma: { name: 'Uma Unknown', role: 'analyst', org: 'Umbrella Corporation' },
+  victor: { name: 'Victor Viewer', role: 'viewer', org: 'Northwind Learning' },
 };
 
 const html = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>` +

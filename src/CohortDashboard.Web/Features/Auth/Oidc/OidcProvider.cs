@@ -33,8 +33,18 @@ public sealed class OidcProvider : IDisposable
 
     public IdTokenValidator Validator { get; }
 
-    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancellationToken) =>
-        Configuration.GetConfigurationAsync(cancellationToken);
+    /// <summary>
+    /// The discovery document, refused unless its issuer is the configured authority (OpenID Connect Discovery
+    /// §4.3): a document naming another issuer would make us accept that issuer's tokens.
+    /// </summary>
+    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancellationToken)
+    {
+        var config = await Configuration.GetConfigurationAsync(cancellationToken);
+        if (!string.Equals(config.Issuer?.TrimEnd('/'), Settings.Authority.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal))
+            throw new InvalidOperationException(
+                $"The discovery document at {Settings.MetadataAddress} names issuer '{config.Issuer}', not the configured authority '{Settings.Authority}'.");
+        return config;
+    }
 
     /// <summary>Where the provider comes back to after ending its session; registered with the provider.</summary>
     public static string PostLogoutRedirectUri(HttpRequest request) =>
