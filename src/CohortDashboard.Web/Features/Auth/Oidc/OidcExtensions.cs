@@ -21,7 +21,7 @@ public static class OidcExtensions
         builder.Services.AddSingleton<OidcSignOut>();
         if (methods.Oidc is not { } settings) return builder;
 
-        builder.Services.AddSingleton(new OidcProvider(settings));
+        builder.Services.AddSingleton(_ => new OidcProvider(settings)); // created by the container, so disposed with it
         return builder.AddOAuth<OidcOptions, OidcHandler>(OidcDefaults.Scheme, settings.ButtonName, options =>
         {
             options.ClientId = settings.ClientId;
