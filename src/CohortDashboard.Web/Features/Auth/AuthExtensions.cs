@@ -41,7 +41,6 @@ public static class AuthExtensions
                 options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             })
             .AddScheme<AuthenticationSchemeOptions, DemoApiKeyHandler>(DemoApiKeyHandler.SchemeName, null);
-        services.AddAuthentication().AddCohortOidc(methods, environment);
 
         var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
@@ -56,6 +55,7 @@ public static class AuthExtensions
                     : context.User.IsInRole(Roles.Admin)));
         }
 
+        services.AddAuthentication().AddCohortOidc(methods, environment);
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, OrgScopeCircuitHandler>();
         return services;
