@@ -17,7 +17,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         await app.InitializeAsync();
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(playwright);
+    }
+
+    /// <summary>Debian's headless Chromium (Playwright cannot download browsers here).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
             Headless = true,
@@ -27,14 +32,15 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
             ],
         });
-    }
 
     /// <summary>A fresh browser context (its own cookies) with a page that records console errors.</summary>
-    public async Task<BrowserSession> NewSessionAsync()
+    public Task<BrowserSession> NewSessionAsync() => NewSessionAsync(Browser, BaseAddress);
+
+    public static async Task<BrowserSession> NewSessionAsync(IBrowser browser, Uri baseAddress)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseAddress.ToString().TrimEnd('/'),
+            BaseURL = baseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
             AcceptDownloads = true,
         });

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Tenancy;
+using CohortDashboard.Web.Features.Auth.Oidc;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -54,6 +55,7 @@ public static class AuthExtensions
                     : context.User.IsInRole(Roles.Admin)));
         }
 
+        services.AddAuthentication().AddCohortOidc(methods, environment);
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, OrgScopeCircuitHandler>();
         return services;
@@ -81,13 +83,15 @@ public static class AuthExtensions
     {
         // Form-bound, so the antiforgery middleware validates the token the sign-in page renders.
         app.MapPost("/signin/demo", SignInDemoAsync).AllowAnonymous();
+        app.MapCohortOidc();
         app.MapPost("/signout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery) =>
         {
             // Validated here, not left to the middleware: it skips requests whose body is not a form.
             if (!await antiforgery.IsRequestValidAsync(context))
                 return TypedResults.Problem(title: "Invalid antiforgery token", statusCode: StatusCodes.Status400BadRequest);
+            var next = await context.RequestServices.GetRequiredService<OidcSignOut>().RedirectAfterSignOutAsync(context);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return TypedResults.LocalRedirect("/signin");
+            return TypedResults.Redirect(next);
         }).DisableAntiforgery();
         app.MapGet("/api/me", (ClaimsPrincipal user) => TypedResults.Ok(new
         {
@@ -118,7 +122,7 @@ public static class AuthExtensions
         return TypedResults.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
-    private static bool IsLocalUrl(string? url) =>
+    internal static bool IsLocalUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)

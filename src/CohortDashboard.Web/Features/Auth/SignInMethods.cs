@@ -1,18 +1,20 @@
+using CohortDashboard.Web.Features.Auth.Oidc;
+
 namespace CohortDashboard.Web.Features.Auth;
 
 /// <summary>
-/// Which ways of signing in this deployment offers, decided once at start-up. Demo sign-in is the embedded default
-/// in Development; elsewhere it needs <c>Auth:AllowDemo=true</c>. With no method at all the app refuses to start.
+/// Which way of signing in this deployment offers, decided once at start-up. With an identity provider configured
+/// (<c>Authentication:Oidc:Authority</c>) it is OpenID Connect and nothing else. Without one, demo sign-in is the
+/// embedded default in Development; elsewhere it needs <c>Auth:AllowDemo=true</c>. With no method at all, or a
+/// half-configured provider, the app refuses to start.
 /// </summary>
-public sealed record SignInMethods(bool Demo, string? DemoApiKey)
+public sealed record SignInMethods(bool Demo, string? DemoApiKey, OidcSettings? Oidc = null)
 {
     public static SignInMethods Resolve(IConfiguration configuration, IHostEnvironment environment)
     {
-        var oidcAuthority = configuration["Authentication:Oidc:Authority"];
-        if (!string.IsNullOrWhiteSpace(oidcAuthority))
-            throw new InvalidOperationException(
-                "Authentication:Oidc:Authority is set, but OpenID Connect sign-in is not part of this build yet. " +
-                "Remove the setting to use demo sign-in.");
+        // An authority means "use this identity provider"; never fall back to demo sign-in beside it.
+        if (OidcSettings.FromConfiguration(configuration.GetSection("Authentication:Oidc"), environment) is { } oidc)
+            return new SignInMethods(false, null, oidc);
 
         var demo = environment.IsDevelopment() || configuration.GetValue("Auth:AllowDemo", false);
         if (!demo)
