@@ -1,6 +1,7 @@
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Web.Features.Cohorts;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Tests.Components;
 
 namespace CohortDashboard.Web.Tests.Cohorts;
@@ -156,13 +157,21 @@ public sealed class CohortPageModelTests
         Assert.Equal(["Condition 1: enter a value."], errors);
     }
 
-    [Fact]
-    public async Task Render_EmptyState_PointsToImportInAdmin()
+    [Theory]
+    [InlineData(Roles.Admin, true)]
+    [InlineData(Roles.Analyst, false)]
+    [InlineData(Roles.AccountManager, false)]
+    public async Task Render_EmptyState_PointsAdminsToImportAndOthersToTheirAdmin(string role, bool linksToAdmin)
     {
-        var html = System.Net.WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsync<CohortEmptyState>([]));
+        var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, role)], "test"));
+
+        var html = System.Net.WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsAsync<CohortEmptyState>(user, []));
+
         Assert.Contains("data-testid=\"empty-state\"", html);
-        Assert.Contains("href=\"/admin\"", html);
         Assert.Contains("No orders yet", html);
+        Assert.Equal(linksToAdmin, html.Contains("href=\"/admin\""));
+        Assert.Equal(!linksToAdmin, html.Contains("Ask an admin"));
     }
 
     [Fact]

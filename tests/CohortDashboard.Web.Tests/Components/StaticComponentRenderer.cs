@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using CohortDashboard.Web.Features.Auth;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,6 +26,31 @@ internal static class StaticComponentRenderer
         await using var renderer = new HtmlRenderer(services, NullLoggerFactory.Instance);
         return await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters))).ToHtmlString());
+    }
+
+    /// <summary>Renders as <paramref name="user"/>, with the app's policies, so <c>AuthorizeView</c> decides as it would live.</summary>
+    public static async Task<string> RenderAsAsync<TComponent>(ClaimsPrincipal user, Dictionary<string, object?> parameters) where TComponent : IComponent
+    {
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddRadzenComponents();
+        collection.AddAuthorizationCore(options =>
+            options.AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin)));
+        collection.AddScoped<NavigationManager, StaticNavigationManager>();
+        collection.AddScoped<IJSRuntime, NoJavaScriptDuringStaticRender>();
+        await using var services = collection.BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(services, NullLoggerFactory.Instance);
+        RenderFragment content = builder =>
+        {
+            builder.OpenComponent<TComponent>(0);
+            foreach (var (name, value) in parameters) builder.AddComponentParameter(1, name, value);
+            builder.CloseComponent();
+        };
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<CascadingValue<Task<AuthenticationState>>>(ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(CascadingValue<Task<AuthenticationState>>.Value)] = Task.FromResult(new AuthenticationState(user)),
+                [nameof(CascadingValue<Task<AuthenticationState>>.ChildContent)] = content,
+            }))).ToHtmlString());
     }
 
     private sealed class StaticNavigationManager : NavigationManager
