@@ -1,5 +1,6 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
@@ -18,6 +19,7 @@ builder.Services.AddTheme();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
+builder.Services.AddAccountCohorts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.MapPlatform();
 app.MapCohortAuth();
 app.MapCohorts();
 app.MapExpansion();
+app.MapAccountCohorts();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
