@@ -288,6 +288,34 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         return (definitions, snapshots);
     }
 
+    // ---------------------------------------------------------------- page
+
+    /// <summary>Everything the /account-cohorts page shows for one cohort type.</summary>
+    public async Task<AccountCohortPageModel> GetPageAsync(CohortType type, CancellationToken ct)
+    {
+        string currency;
+        StaleState stale;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            currency = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Currency).FirstAsync(ct);
+            stale = await StaleAsync(db, ct);
+        }
+        var definitions = await GetDefinitionsAsync(null, ct);
+        var snapshots = await GetSnapshotsAsync(null, type, null, null, ct);
+        var curves = await GetVintageCurvesAsync(type, MaxCurveMonths, ct);
+        var anomalies = await GetAnomaliesAsync(type, null, ct);
+        var comparison = await GetComparisonAsync(type, null, ct);
+        return new AccountCohortPageModel(type.ToSnake(), currency, stale, definitions.Definitions, snapshots!.Snapshots, curves,
+            anomalies.Anomalies, comparison);
+    }
+
+    /// <summary>The live member count of a filter built in the page's builder.</summary>
+    public Task<(int? Count, IReadOnlyDictionary<string, string[]>? Errors)> PreviewAsync(FilterNode node, CancellationToken ct)
+    {
+        using var document = JsonDocument.Parse(FilterJson.Serialize(node));
+        return PreviewAsync(document.RootElement.Clone(), ct);
+    }
+
     // ---------------------------------------------------------------- settings and staleness
 
     public async Task<AccountCohortSettings> GetSettingsAsync(CancellationToken ct)
