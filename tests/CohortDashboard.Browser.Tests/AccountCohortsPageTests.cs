@@ -151,6 +151,33 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
     }
 
     /// <summary>Waits for the live count to show a number other than <paramref name="previous"/> and returns it.</summary>
+    [Fact]
+    public async Task AdminSettings_ThresholdSaved_PageSaysStaleUntilRecompute()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+        if (await page.Locator("[data-testid='nrr-heatmap']").CountAsync() == 0) await RegenerateAndRecomputeAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/admin");
+        await session.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Account cohorts" }).ClickAsync();
+        var health = page.Locator("[data-testid='setting-health'] input, input[data-testid='setting-health']").First;
+        await Assertions.Expect(health).ToBeVisibleAsync(Slow);
+        var before = await health.InputValueAsync();
+        await health.FillAsync(before == "12" ? "13" : "12");
+        await health.PressAsync("Tab");
+        await page.Locator("[data-testid='settings-save']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='settings-stale']")).ToBeVisibleAsync(Slow);
+
+        await page.GotoAsync("/account-cohorts");
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToBeVisibleAsync(Slow);
+        await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Empty(session.ConsoleErrors);
+    }
+
     private static async Task<int> CountAsync(ILocator count, int? previous)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -392,4 +392,40 @@ public sealed class AccountCohortApiTests(SeededApp app) : IClassFixture<SeededA
             c.GetProperty("label").GetString()));
         Assert.Equal(1, ranked[0].GetProperty("rank").GetInt32());
     }
+
+    [Fact]
+    public async Task SaveSettings_CriticalAboveWarning_ErrorsAndNothingSaved()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Data.Tenancy.OrgScope>().Set(DemoDataGenerator.ContosoOrgId);
+        var service = scope.ServiceProvider.GetRequiredService<AccountCohortService>();
+        var before = await service.GetSettingsAsync(Ct);
+
+        var errors = await service.SaveSettingsAsync("test", before with { NrrCriticalBelow = before.NrrWarningBelow + 1, FiscalYearStartMonth = 13 }, Ct);
+
+        Assert.NotNull(errors);
+        Assert.Equal(["fiscal_year_start_month", "nrr_critical_below"], errors.Keys.Order());
+        Assert.Equal(before, await service.GetSettingsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SaveSettings_FiscalStartChanged_AuditRowWithBeforeAndAfter()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Data.Tenancy.OrgScope>().Set(DemoDataGenerator.ContosoOrgId);
+        var service = scope.ServiceProvider.GetRequiredService<AccountCohortService>();
+        var before = await service.GetSettingsAsync(Ct);
+        var changed = before with { FiscalYearStartMonth = before.FiscalYearStartMonth % 12 + 1 };
+
+        Assert.Null(await service.SaveSettingsAsync("demo-contoso-admin", changed, Ct));
+
+        var audit = await WithDbAsync(DemoDataGenerator.ContosoOrgId, db => db.AuditEvents
+            .Where(e => e.Action == AccountCohortJobs.SettingsAction).OrderByDescending(e => e.Id).FirstAsync(Ct));
+        Assert.Equal("demo-contoso-admin", audit.Actor);
+        Assert.Equal(before.FiscalYearStartMonth, JsonDocument.Parse(audit.Before!).RootElement.GetProperty("fiscal_year_start_month").GetInt32());
+        Assert.Equal(changed.FiscalYearStartMonth, JsonDocument.Parse(audit.After!).RootElement.GetProperty("fiscal_year_start_month").GetInt32());
+        Assert.Equal(changed, await service.GetSettingsAsync(Ct));
+        Assert.True((await service.GetStaleStateAsync(Ct)).Stale);
+        await service.SaveSettingsAsync("demo-contoso-admin", before, Ct);
+    }
 }
