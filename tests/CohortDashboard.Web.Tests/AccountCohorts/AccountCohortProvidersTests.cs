@@ -84,4 +84,49 @@ public sealed class AccountCohortProvidersTests
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(Ct);
     }
+
+    [Fact]
+    public async Task GenerateDefinitions_FiscalYearStartingFebruary_VintagesAreFiscalQuartersOfTheLocalCreationDate()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "cohortdashboard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var options = (DbContextOptions<CohortDbContext>)DataServiceCollectionExtensions.ConfigureDbContext(
+                new DbContextOptionsBuilder<CohortDbContext>(), DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "f.db")}").Options;
+            await using (var system = new CohortDbContext(options, OrgScope.System()))
+            {
+                await DatabaseInitializer.MigrateAsync(system, Ct);
+                await DemoSeeder.SeedIfEmptyAsync(system, 0.05, AsOf, 7, Ct);
+                await system.Organizations.Where(o => o.Id == DemoDataGenerator.NorthwindOrgId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(o => o.FiscalYearStartMonth, 2), Ct);
+            }
+            await using var db = new CohortDbContext(options, OrgScope.For(DemoDataGenerator.NorthwindOrgId));
+            var zone = Analytics.Periods.LocalCalendar.FindTimeZone((await db.Organizations.SingleAsync(Ct)).TimeZone);
+            var accounts = await db.Accounts.AsNoTracking().ToListAsync(Ct);
+
+            await AccountCohortJobs.GenerateDefinitionsAsync(db, "test", Now, Ct);
+
+            var vintages = await db.CohortDefinitions.Where(d => d.CohortType == Data.Model.CohortType.Vintage).ToListAsync(Ct);
+            // Hand-worked: with a February fiscal year, a local January date is Q4 of the fiscal year that began the
+            // February before, and February–April is Q1 of the year it starts in.
+            static string Expected(DateOnly local) => local.Month switch
+            {
+                1 => $"Vintage {local.Year - 1}-Q4",
+                >= 2 and <= 4 => $"Vintage {local.Year}-Q1",
+                >= 5 and <= 7 => $"Vintage {local.Year}-Q2",
+                >= 8 and <= 10 => $"Vintage {local.Year}-Q3",
+                _ => $"Vintage {local.Year}-Q4",
+            };
+            var expected = accounts.GroupBy(a => Expected(Analytics.Periods.LocalCalendar.LocalDate(a.CreatedAt, zone)))
+                .ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(expected.OrderBy(e => e.Key), vintages.Select(v => new KeyValuePair<string, int>(v.Name, v.MemberCount)).OrderBy(e => e.Key));
+            Assert.Contains(accounts, a => Analytics.Periods.LocalCalendar.LocalDate(a.CreatedAt, zone).Month == 1);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+    }
 }
