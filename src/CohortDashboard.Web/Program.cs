@@ -1,5 +1,6 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.ApiKeys;
 using CohortDashboard.Web.Features.Audit;
 using CohortDashboard.Web.Features.Auth;
@@ -24,6 +25,7 @@ builder.Services.AddTheme();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
+builder.Services.AddAccountCohorts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapApiKeys();
 app.MapAuditLog();
 app.MapCohorts();
 app.MapExpansion();
+app.MapAccountCohorts();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -13,6 +13,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress => app.BaseAddress;
 
+    /// <summary>The app's services (e.g. to hold a job's gate as a concurrent run would).</summary>
+    public IServiceProvider Services => app.Factory.Services;
+
     public async ValueTask InitializeAsync()
     {
         await app.InitializeAsync();

@@ -42,4 +42,17 @@ public static class CohortComparison
             .Select(c => new RankedCohort(c.CohortId, c.Name, null, null, ComparisonLabel.Normal)));
         return result;
     }
+
+    /// <summary>
+    /// NRR over several months, chain-linked from monthly NRRs: Π(NRR/100) × 100, 2 decimals. Each month's NRR measures
+    /// the ARR kept from the month before, so the product is what a cohort kept over the span (new ARR excluded).
+    /// Months without NRR (no starting ARR) are skipped; null when none has one.
+    /// </summary>
+    public static decimal? ChainedNrr(IEnumerable<decimal?> monthlyNrr)
+    {
+        decimal? product = null;
+        foreach (var nrr in monthlyNrr)
+            if (nrr is { } value) product = (product ?? 1m) * value / 100m;
+        return product is { } p ? Math.Round(p * 100m, 2, MidpointRounding.AwayFromZero) : null;
+    }
 }

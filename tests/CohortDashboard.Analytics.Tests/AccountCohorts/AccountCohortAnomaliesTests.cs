@@ -34,6 +34,19 @@ public sealed class AccountCohortAnomaliesTests
     }
 
     [Fact]
+    public void Detect_NrrJustAboveWarning_None()
+    {
+        Assert.Empty(Detect(Snap(0, nrr: 100.01m)));
+    }
+
+    [Fact]
+    public void Detect_HealthDownJustOverTenPoints_HealthDecline()
+    {
+        // 70 → 59.99: a fall of 10.01 ≥ 10.
+        Assert.Equal(10.01m, Assert.Single(Detect(Snap(0, health: 70m), Snap(1, health: 59.99m))).Value);
+    }
+
+    [Fact]
     public void Detect_NrrJustBelowCritical_Critical()
     {
         // 89.99 < 90.

@@ -50,4 +50,17 @@ public sealed class CohortComparisonTests
 
         Assert.Equal([("A", 1, ComparisonLabel.Best), ("B", 2, ComparisonLabel.Worst), ("Z", null, ComparisonLabel.Normal)], Summary(ranked));
     }
+
+    [Fact]
+    public void ChainedNrr_ThreeMonths_ProductOfMonthlyRetention()
+    {
+        // 110 % then 90 % then (no starting ARR) then 100 %: 1.10 × 0.90 × 1.00 = 0.99.
+        Assert.Equal(99m, CohortComparison.ChainedNrr([110m, 90m, null, 100m]));
+    }
+
+    [Fact]
+    public void ChainedNrr_NoMonthWithNrr_Null()
+    {
+        Assert.Null(CohortComparison.ChainedNrr([null, null]));
+    }
 }

@@ -1,0 +1,112 @@
+using System.Globalization;
+using CohortDashboard.Web.Components.Charts;
+
+namespace CohortDashboard.Web.Features.AccountCohorts;
+
+/// <summary>
+/// Everything the /account-cohorts page shows, computed by the service: the page only renders it.
+/// </summary>
+public sealed record AccountCohortPageModel(
+    string CohortType,
+    string Currency,
+    StaleState Stale,
+    IReadOnlyList<CohortDefinitionRecord> Definitions,
+    IReadOnlyList<SnapshotRecord> Snapshots,
+    VintageCurvesResponse Curves,
+    IReadOnlyList<AnomalyRecord> Anomalies,
+    ComparisonResponse Comparison)
+{
+    /// <summary>Definitions grouped by type in the order vintage, segment, territory, rep, custom.</summary>
+    public IReadOnlyList<(string Type, IReadOnlyList<CohortDefinitionRecord> Definitions)> DefinitionsByType =>
+        Definitions.GroupBy(d => d.CohortType).Select(g => (g.Key, (IReadOnlyList<CohortDefinitionRecord>)g.ToList())).ToList();
+
+    public SnapshotRecord? Snapshot(string cohortId, string period) =>
+        Snapshots.FirstOrDefault(s => s.CohortId == cohortId && s.Period == period);
+}
+
+/// <summary>Plotly figures of the page: NRR/GRR heatmaps (cohort × month) and vintage curves (one line per cohort).</summary>
+public static class AccountCohortCharts
+{
+    public const int MaxCurveLines = 16;
+
+    /// <summary>
+    /// A cohort × month heatmap of <paramref name="percent"/> (NRR or GRR). Red below 100 %, green above; hover shows
+    /// the numbers behind a cell; customdata carries "cohort id|period" for click-through.
+    /// </summary>
+    public static IReadOnlyList<ChartTrace> Heatmap(IReadOnlyList<SnapshotRecord> snapshots, string measure, Func<SnapshotRecord, decimal?> percent, string currency)
+    {
+        var months = snapshots.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var cohorts = snapshots.Select(s => (s.CohortId, s.CohortName)).Distinct().ToList();
+        var byKey = snapshots.ToDictionary(s => (s.CohortId, s.Period));
+        var z = new List<IReadOnlyList<double?>>();
+        var text = new List<IReadOnlyList<string?>>();
+        foreach (var (id, _) in cohorts)
+        {
+            z.Add(months.Select(m => byKey.TryGetValue((id, m), out var s) && percent(s) is { } v ? (double?)(double)v : null).ToList());
+            text.Add(months.Select(m => byKey.TryGetValue((id, m), out var s) ? Hover(s, measure, percent(s), currency) : null).ToList());
+        }
+        return
+        [
+            new HeatmapTrace
+            {
+                Name = measure,
+                X = months.Cast<object?>().ToList(),
+                Y = cohorts.Select(c => (object?)c.CohortName).ToList(),
+                Z = z,
+                Text = text,
+                HoverTemplate = "%{text}<extra></extra>",
+                Colorscale = ChartColorscale.FromStops(new(0, "#b2182b"), new(0.5, "#f7f7f7"), new(1, "#1a9850")),
+                ZMin = 80,
+                ZMid = 100,
+                ZMax = 120,
+                HoverOnGaps = false,
+                XGap = 1,
+                YGap = 1,
+                ColorBar = new ChartColorBar { Title = measure, TickSuffix = " %", Thickness = 12 },
+            },
+        ];
+    }
+
+    public static ChartLayout HeatmapLayout(int rows) => new()
+    {
+        Margin = new ChartMargin { Left = 150, Right = 16, Top = 16, Bottom = 56 },
+        XAxis = new ChartAxis { Type = "category", Title = "Month", AutoMargin = true },
+        YAxis = new ChartAxis { Type = "category", AutoRange = "reversed", AutoMargin = true, Title = "Cohort" },
+        Height = Math.Max(220, 60 + rows * 22),
+    };
+
+    /// <summary>One line per cohort (the first <see cref="MaxCurveLines"/>): ARR retention % or accounts remaining % by months since start.</summary>
+    public static IReadOnlyList<ChartTrace> Curves(VintageCurvesResponse curves, bool accounts) =>
+        curves.Curves.Take(MaxCurveLines).Select(c => (ChartTrace)new ScatterTrace
+        {
+            Name = c.Name,
+            Mode = ScatterMode.LinesAndMarkers,
+            X = c.Points.Select(p => (object?)p.Offset).ToList(),
+            Y = c.Points.Select(p => (object?)(accounts ? p.AccountsRemainingPct : p.RetentionPct)).ToList(),
+            HoverTemplate = accounts
+                ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
+                : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
+            Marker = new ChartMarker { Size = 4 },
+        }).ToList();
+
+    public static ChartLayout CurvesLayout(string title) => new()
+    {
+        Margin = new ChartMargin { Left = 56, Right = 16, Top = 16, Bottom = 48 },
+        HoverMode = "closest",
+        XAxis = new ChartAxis { Type = "linear", Title = "Months since cohort start", AutoMargin = true },
+        YAxis = new ChartAxis { Title = title, TickSuffix = " %", AutoMargin = true },
+        ShowLegend = true,
+    };
+
+    private static string Hover(SnapshotRecord s, string measure, decimal? value, string currency)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return string.Create(c,
+            $"{s.CohortName} · {s.Period}<br>{measure}: {(value is { } v ? v.ToString("0.##", c) + " %" : "–")}" +
+            $"<br>Members paying: {s.Members:N0}<br>Starting ARR: {Money(s.StartingArr, currency)} → {Money(s.TotalArr, currency)}" +
+            $"<br>Expansion {Money(s.ExpansionArr, currency)} · contraction {Money(s.ContractionArr, currency)} · churn {Money(s.ChurnArr, currency)} ({s.ChurnCount} accounts)");
+    }
+
+    public static string Money(decimal amount, string currency) =>
+        string.Create(CultureInfo.InvariantCulture, $"{currency} {amount:N0}");
+}

@@ -1,0 +1,432 @@
+using System.Globalization;
+using System.Text.Json;
+using CohortDashboard.Analytics.AccountCohorts;
+using CohortDashboard.Analytics.Filters;
+using CohortDashboard.Data;
+using CohortDashboard.Data.Filters;
+using CohortDashboard.Data.Model;
+using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace CohortDashboard.Web.Features.AccountCohorts;
+
+/// <summary>
+/// Account cohort intelligence for the current org (SPEC §4): definitions (auto and custom), snapshot recompute, and
+/// the reads behind the /account-cohorts page and the Pillar cohorts API. One short-lived context per operation; org
+/// isolation comes from the context's filters.
+/// </summary>
+public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, OrgJobs jobs)
+{
+    public const string GenerateJob = "cohort generation";
+    public const string RecomputeJob = "snapshot recompute";
+    public const int MaxCurveMonths = VintageCurves.DefaultMonths;
+    public const int MaxCustomNameLength = 120;
+
+    private static readonly IReadOnlyList<string> BasePath = ["filter_criteria"];
+
+    // ---------------------------------------------------------------- definitions
+
+    /// <summary>Generates (upserts) the vintage, segment, territory and rep definitions; <see cref="JobBusyException"/> while one runs.</summary>
+    public async Task<GenerateDefinitionsResponse> GenerateDefinitionsAsync(string actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        using var run = jobs.TryStart(orgId, GenerateJob) ?? throw new JobBusyException(GenerateJob);
+        return await AccountCohortJobs.GenerateDefinitionsAsync(db, actor, clock.GetUtcNow().UtcDateTime, ct);
+    }
+
+    /// <summary>The org's definitions, optionally of one type, grouped by type then by name.</summary>
+    public async Task<CohortDefinitionsResponse> GetDefinitionsAsync(CohortType? type, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.CohortDefinitions.AsNoTracking();
+        if (type is { } t) query = query.Where(d => d.CohortType == t);
+        var rows = await query.ToListAsync(ct);
+        var records = rows.OrderBy(d => d.CohortType).ThenBy(d => SortKey(d), StringComparer.Ordinal).Select(ToRecord).ToList();
+        return new CohortDefinitionsResponse(records, records.Count);
+    }
+
+    /// <summary>The live member count of <paramref name="filterCriteria"/>, or its errors keyed by path.</summary>
+    public async Task<(int? Count, IReadOnlyDictionary<string, string[]>? Errors)> PreviewAsync(JsonElement filterCriteria, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (node, errors) = Parse(filterCriteria);
+        if (node is null) return (null, errors);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        var definitions = await db.CohortDefinitions.AsNoTracking().ToListAsync(ct);
+        try
+        {
+            var predicate = FilterExpressions.ForAccounts(node, FilterTranslationContext.Create(db, org, definitions, BasePath));
+            return (await db.Accounts.AsNoTracking().CountAsync(predicate, ct), null);
+        }
+        catch (FilterTranslationException invalid)
+        {
+            return (null, Errors(invalid.Errors));
+        }
+    }
+
+    /// <summary>Creates a custom cohort (admin); name unique per org, criteria in the filter language over account fields.</summary>
+    public Task<CustomCohortResult> CreateCustomAsync(string actor, string? name, JsonElement? filterCriteria, CancellationToken ct) =>
+        SaveCustomAsync(actor, null, name, filterCriteria, ct);
+
+    /// <summary>Replaces a custom cohort's name and criteria; <see cref="CustomCohortResult.NotFound"/> for an id this org has no custom cohort under.</summary>
+    public Task<CustomCohortResult> UpdateCustomAsync(string actor, long id, string? name, JsonElement? filterCriteria, CancellationToken ct) =>
+        SaveCustomAsync(actor, id, name, filterCriteria, ct);
+
+    /// <summary>Deletes a custom cohort and its snapshots; false when this org has no custom cohort with that id.</summary>
+    public async Task<bool> DeleteCustomAsync(string actor, long id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var definition = await db.CohortDefinitions.FirstOrDefaultAsync(d => d.Id == id && d.CohortType == CohortType.Custom, ct);
+        if (definition is null) return false;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.CohortSnapshots.Where(s => s.CohortDefinitionId == id).ExecuteDeleteAsync(ct);
+        db.CohortDefinitions.Remove(definition);
+        db.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, "cohort_definition.deleted", "cohort_definition",
+            Id(id), ToRecord(definition), null));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task<CustomCohortResult> SaveCustomAsync(string actor, long? id, string? name, JsonElement? filterCriteria, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        CohortDefinition? definition = null;
+        if (id is { } existingId)
+        {
+            definition = await db.CohortDefinitions.FirstOrDefaultAsync(d => d.Id == existingId && d.CohortType == CohortType.Custom, ct);
+            if (definition is null) return CustomCohortResult.Missing;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name)) errors["name"] = ["name is required."];
+        else if (name.Length > MaxCustomNameLength) errors["name"] = [$"name must be at most {MaxCustomNameLength} characters."];
+        else if (await db.CohortDefinitions.AnyAsync(d => d.Name == name && d.Id != (id ?? 0), ct))
+            errors["name"] = [$"A cohort named '{name}' already exists in this organization; pick another name."];
+
+        FilterNode? node = null;
+        if (filterCriteria is not { } criteria || criteria.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            errors["filter_criteria"] = ["filter_criteria is required: a filter-language group such as {\"and\": [{\"field\": \"account.segment\", \"op\": \"equals\", \"value\": \"SMB\"}]}."];
+        else
+        {
+            var (parsed, parseErrors) = Parse(criteria);
+            node = parsed;
+            foreach (var (key, messages) in parseErrors ?? new Dictionary<string, string[]>()) errors[key] = messages;
+            if (node is not null && id is { } selfId && node.Conditions().Any(c => c.Field == FilterFields.CohortId && RefersTo(c.Value, selfId)))
+                errors["filter_criteria"] = ["A custom cohort cannot refer to itself through cohort.id."];
+        }
+
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        var definitions = await db.CohortDefinitions.AsNoTracking().ToListAsync(ct);
+        var members = 0;
+        if (node is not null && errors.Count == 0)
+        {
+            try
+            {
+                var predicate = FilterExpressions.ForAccounts(node, FilterTranslationContext.Create(db, org, definitions, BasePath));
+                members = await db.Accounts.AsNoTracking().CountAsync(predicate, ct);
+            }
+            catch (FilterTranslationException invalid)
+            {
+                foreach (var (key, messages) in Errors(invalid.Errors)) errors[key] = messages;
+            }
+        }
+        if (errors.Count > 0) return new CustomCohortResult(null, errors);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var json = FilterJson.Serialize(node!);
+        var before = definition is null ? null : ToRecord(definition);
+        if (definition is null)
+        {
+            definition = new CohortDefinition
+            {
+                Name = name!, CohortType = CohortType.Custom, GroupingField = AccountCohortJobs.GroupingField(CohortType.Custom),
+                GroupingValue = Guid.NewGuid().ToString("N"), CreatedAt = now,
+            };
+            db.CohortDefinitions.Add(definition);
+        }
+        definition.Name = name!;
+        definition.FilterCriteria = json;
+        definition.MemberCount = members;
+        definition.UpdatedAt = now;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        // Its snapshots describe the old criteria; they come back with the next recompute.
+        if (before is not null) await db.CohortSnapshots.Where(s => s.CohortDefinitionId == definition.Id).ExecuteDeleteAsync(ct);
+        db.AuditEvents.Add(AuditRecord.Create(actor, now, before is null ? "cohort_definition.created" : "cohort_definition.updated",
+            "cohort_definition", Id(definition.Id), before, ToRecord(definition)));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new CustomCohortResult(ToRecord(definition), null);
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /// <summary>Recomputes and replaces every snapshot of the org in one transaction; <see cref="JobBusyException"/> while one runs.</summary>
+    public async Task<RecomputeResponse> RecomputeSnapshotsAsync(string actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        using var run = jobs.TryStart(orgId, RecomputeJob) ?? throw new JobBusyException(RecomputeJob);
+        return await AccountCohortJobs.RecomputeSnapshotsAsync(db, actor, clock.GetUtcNow().UtcDateTime, ct);
+    }
+
+    public bool IsRunning(long orgId, string job) => jobs.IsRunning(orgId, job);
+
+    /// <summary>Stored snapshots (optionally one cohort, one type, a month range), by cohort then month; null when <paramref name="cohortId"/> is not this org's.</summary>
+    public async Task<SnapshotsResponse?> GetSnapshotsAsync(long? cohortId, CohortType? type, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var definitions = await db.CohortDefinitions.AsNoTracking().ToDictionaryAsync(d => d.Id, ct);
+        if (cohortId is { } c && !definitions.ContainsKey(c)) return null;
+        var query = db.CohortSnapshots.AsNoTracking();
+        if (cohortId is { } id) query = query.Where(s => s.CohortDefinitionId == id);
+        if (type is { } t)
+        {
+            var ids = definitions.Values.Where(d => d.CohortType == t).Select(d => d.Id).ToList();
+            query = query.Where(s => ids.Contains(s.CohortDefinitionId));
+        }
+        if (from is { } f) query = query.Where(s => s.PeriodMonth >= f);
+        if (to is { } e) query = query.Where(s => s.PeriodMonth <= e);
+        var rows = await query.ToListAsync(ct);
+        var records = rows
+            .Where(s => definitions.ContainsKey(s.CohortDefinitionId))
+            .OrderBy(s => definitions[s.CohortDefinitionId].CohortType).ThenBy(s => SortKey(definitions[s.CohortDefinitionId]), StringComparer.Ordinal)
+            .ThenBy(s => s.CohortDefinitionId).ThenBy(s => s.PeriodMonth)
+            .Select(s => ToRecord(s, definitions[s.CohortDefinitionId]))
+            .ToList();
+        var stale = await StaleAsync(db, ct);
+        return new SnapshotsResponse(records, records.Count, stale.Stale);
+    }
+
+    /// <summary>
+    /// Vintage curves of the cohorts of <paramref name="type"/>, computed from the current contracts. A vintage starts in
+    /// its quarter's last month (every member created by then); other cohorts at the start of the snapshot window.
+    /// </summary>
+    public async Task<VintageCurvesResponse> GetVintageCurvesAsync(CohortType type, int months, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var inputs = await AccountCohortJobs.LoadInputsAsync(db, clock.GetUtcNow().UtcDateTime, ct, type);
+        var curves = new List<VintageCurveRecord>();
+        foreach (var definition in inputs.Definitions)
+        {
+            var start = inputs.FromMonth;
+            if (definition.CohortType == CohortType.Vintage && Analytics.Periods.FiscalQuarter.TryParse(definition.GroupingValue, out var quarter))
+                start = quarter.EndDate(inputs.Org.FiscalYearStartMonth).AddMonths(-1);
+            var curve = VintageCurves.Build(inputs.Members[definition.Id], start, inputs.ToMonth, inputs.Basis, months);
+            if (curve.Points.Count == 0 || curve.StartingArr == 0) continue;
+            curves.Add(new VintageCurveRecord(Id(definition.Id), definition.Name, definition.CohortType.ToSnake(),
+                AccountCohortJobs.Month(curve.StartMonth), curve.StartingArr, curve.StartingAccounts,
+                curve.Points.Select(p => new VintagePointRecord(p.Offset, AccountCohortJobs.Month(p.Month), p.Arr, p.RetentionPct,
+                    p.AccountsRemaining,
+                    curve.StartingAccounts > 0 ? Math.Round(p.AccountsRemaining * 100m / curve.StartingAccounts, 2, MidpointRounding.AwayFromZero) : null,
+                    p.CumulativeNewArr, p.CumulativeExpansionArr, p.CumulativeContractionArr, p.CumulativeChurnArr)).ToList()));
+        }
+        return new VintageCurvesResponse(curves, curves.Count, months, inputs.Org.Settings.ChurnDefinition.ToSnake());
+    }
+
+    /// <summary>Anomalies in the stored snapshots by the org's current thresholds, newest month first, critical first.</summary>
+    public async Task<AnomaliesResponse> GetAnomaliesAsync(CohortType? type, AnomalySeverity? severity, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        var thresholds = Thresholds(org.Settings);
+        var (definitions, snapshots) = await SnapshotsByCohortAsync(db, type, ct);
+        var anomalies = new List<AnomalyRecord>();
+        foreach (var (cohortId, rows) in snapshots)
+        {
+            var definition = definitions[cohortId];
+            foreach (var a in AccountCohortAnomalies.Detect(cohortId, definition.Name, rows, thresholds))
+            {
+                if (severity is { } wanted && a.Severity != wanted) continue;
+                anomalies.Add(new AnomalyRecord(a.Type.ToWire(), a.Severity.ToWire(), Id(cohortId), a.CohortName,
+                    definition.CohortType.ToSnake(), AccountCohortJobs.Month(a.Period), a.Value, a.Threshold, a.Message));
+            }
+        }
+        var ordered = anomalies.OrderByDescending(a => a.Period, StringComparer.Ordinal)
+            .ThenBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.CohortName, StringComparer.Ordinal).ThenBy(a => a.Type, StringComparer.Ordinal)
+            .ToList();
+        return new AnomaliesResponse(ordered, ordered.Count, (await StaleAsync(db, ct)).Stale);
+    }
+
+    /// <summary>Months compared by default: NRR chained over the year ending in the compared month.</summary>
+    public const int ComparisonMonths = 12;
+
+    /// <summary>
+    /// Cohorts ranked by their NRR over the <see cref="ComparisonMonths"/> months ending in <paramref name="period"/>
+    /// (default: the latest snapshot month), chain-linked from the monthly NRRs, labelled best / worst / normal.
+    /// </summary>
+    public async Task<ComparisonResponse> GetComparisonAsync(CohortType? type, DateOnly? period, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (definitions, snapshots) = await SnapshotsByCohortAsync(db, type, ct);
+        var month = period ?? snapshots.Values.SelectMany(s => s).Select(s => (DateOnly?)s.PeriodMonth).Max();
+        if (month is not { } m) return new ComparisonResponse(null, [], ComparisonMonths);
+        var first = m.AddMonths(-(ComparisonMonths - 1));
+        var window = snapshots.ToDictionary(s => s.Key, s => s.Value.Where(x => x.PeriodMonth >= first && x.PeriodMonth <= m).ToList());
+        var ranked = CohortComparison.Rank(window.Where(x => x.Value.Count > 0)
+            .Select(x => new CohortNrr(x.Key, definitions[x.Key].Name, CohortComparison.ChainedNrr(x.Value.Select(s => s.Nrr)))));
+        return new ComparisonResponse(AccountCohortJobs.Month(m), ranked.Select(r =>
+        {
+            var last = window[r.CohortId][^1];
+            return new ComparisonRecord(Id(r.CohortId), r.Name, definitions[r.CohortId].CohortType.ToSnake(), r.Nrr,
+                last.TotalArr, r.Rank, r.Label.ToString().ToLowerInvariant());
+        }).ToList(), ComparisonMonths);
+    }
+
+    private static async Task<(Dictionary<long, CohortDefinition> Definitions, Dictionary<long, List<AccountCohortSnapshot>> Snapshots)> SnapshotsByCohortAsync(
+        CohortDbContext db, CohortType? type, CancellationToken ct)
+    {
+        var definitions = await db.CohortDefinitions.AsNoTracking().Where(d => type == null || d.CohortType == type).ToDictionaryAsync(d => d.Id, ct);
+        var rows = await db.CohortSnapshots.AsNoTracking().ToListAsync(ct);
+        var snapshots = rows.Where(s => definitions.ContainsKey(s.CohortDefinitionId))
+            .GroupBy(s => s.CohortDefinitionId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.PeriodMonth).Select(ToEngine).ToList());
+        return (definitions, snapshots);
+    }
+
+    // ---------------------------------------------------------------- page
+
+    /// <summary>Everything the /account-cohorts page shows for one cohort type.</summary>
+    public async Task<AccountCohortPageModel> GetPageAsync(CohortType type, CancellationToken ct)
+    {
+        string currency;
+        StaleState stale;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            currency = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Currency).FirstAsync(ct);
+            stale = await StaleAsync(db, ct);
+        }
+        var definitions = await GetDefinitionsAsync(null, ct);
+        var snapshots = await GetSnapshotsAsync(null, type, null, null, ct);
+        var curves = await GetVintageCurvesAsync(type, MaxCurveMonths, ct);
+        var anomalies = await GetAnomaliesAsync(type, null, ct);
+        var comparison = await GetComparisonAsync(type, null, ct);
+        return new AccountCohortPageModel(type.ToSnake(), currency, stale, definitions.Definitions, snapshots!.Snapshots, curves,
+            anomalies.Anomalies, comparison);
+    }
+
+    /// <summary>The live member count of a filter built in the page's builder.</summary>
+    public Task<(int? Count, IReadOnlyDictionary<string, string[]>? Errors)> PreviewAsync(FilterNode node, CancellationToken ct)
+    {
+        using var document = JsonDocument.Parse(FilterJson.Serialize(node));
+        return PreviewAsync(document.RootElement.Clone(), ct);
+    }
+
+    // ---------------------------------------------------------------- settings and staleness
+
+    public async Task<AccountCohortSettings> GetSettingsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        return SettingsOf(org);
+    }
+
+    /// <summary>
+    /// Saves the settings with an audit row (before/after). A change marks the stored snapshots stale until the next
+    /// recompute; a fiscal-year change also calls for regenerating the vintages. Returns errors keyed by field, or null.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string[]>?> SaveSettingsAsync(string actor, AccountCohortSettings settings, CancellationToken ct)
+    {
+        var errors = Validate(settings);
+        if (errors.Count > 0) return errors;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var org = await db.Organizations.OrderBy(o => o.Id).FirstAsync(ct);
+        var before = SettingsOf(org);
+        if (before == settings) return null;
+        org.Settings.ChurnDefinition = EnumNames.FromSnake<ChurnDefinition>(settings.ChurnDefinition);
+        org.FiscalYearStartMonth = settings.FiscalYearStartMonth;
+        org.Settings.NrrWarningBelow = settings.NrrWarningBelow;
+        org.Settings.NrrCriticalBelow = settings.NrrCriticalBelow;
+        org.Settings.HealthDeclinePoints = settings.HealthDeclinePoints;
+        org.Settings.ChurnAccelerationPeriods = settings.ChurnAccelerationPeriods;
+        db.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, AccountCohortJobs.SettingsAction, "organization",
+            Id(org.Id), before, settings));
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Field errors of <paramref name="settings"/> (empty when valid).</summary>
+    public static Dictionary<string, string[]> Validate(AccountCohortSettings settings)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (settings.ChurnDefinition is not ("revenue" or "logo")) errors["churn_definition"] = ["churn_definition must be revenue or logo."];
+        if (settings.FiscalYearStartMonth is < 1 or > 12) errors["fiscal_year_start_month"] = ["fiscal_year_start_month must be 1-12."];
+        if (settings.NrrWarningBelow is <= 0 or > 1000) errors["nrr_warning_below"] = ["nrr_warning_below must be above 0 and at most 1000."];
+        if (settings.NrrCriticalBelow <= 0 || settings.NrrCriticalBelow > settings.NrrWarningBelow)
+            errors["nrr_critical_below"] = ["nrr_critical_below must be above 0 and not above nrr_warning_below."];
+        if (settings.HealthDeclinePoints is <= 0 or > 100) errors["health_decline_points"] = ["health_decline_points must be above 0 and at most 100."];
+        if (settings.ChurnAccelerationPeriods is < 1 or > 12) errors["churn_acceleration_periods"] = ["churn_acceleration_periods must be 1-12."];
+        return errors;
+    }
+
+    /// <summary>Whether the settings changed after the last recompute (the page shows a notice until the next one).</summary>
+    public async Task<StaleState> GetStaleStateAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await StaleAsync(db, ct);
+    }
+
+    private static async Task<StaleState> StaleAsync(CohortDbContext db, CancellationToken ct)
+    {
+        var changed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AccountCohortJobs.SettingsAction)
+            .OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefaultAsync(ct);
+        var computed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AccountCohortJobs.RecomputedAction)
+            .OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefaultAsync(ct);
+        return new StaleState(changed is { } c && (computed is null || c >= computed), changed, computed);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal static AnomalyThresholds Thresholds(OrgSettings s) =>
+        new(s.NrrWarningBelow, s.NrrCriticalBelow, s.HealthDeclinePoints, s.ChurnAccelerationPeriods);
+
+    private static AccountCohortSettings SettingsOf(Organization org) => new(
+        org.Settings.ChurnDefinition.ToSnake(), org.FiscalYearStartMonth, org.Settings.NrrWarningBelow, org.Settings.NrrCriticalBelow,
+        org.Settings.HealthDeclinePoints, org.Settings.ChurnAccelerationPeriods);
+
+    private static (FilterNode? Node, IReadOnlyDictionary<string, string[]>? Errors) Parse(JsonElement criteria)
+    {
+        var parsed = FilterParser.Parse(criteria, FilterContext.CustomCohort, BasePath);
+        return parsed.IsValid ? (parsed.Node, null) : (null, Errors(parsed.Errors));
+    }
+
+    /// <summary>Filter errors keyed by the offending node's path, e.g. <c>filter_criteria.and.1.op</c>.</summary>
+    private static Dictionary<string, string[]> Errors(IEnumerable<FilterError> errors) =>
+        errors.GroupBy(e => string.Join('.', e.Path)).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+
+    private static bool RefersTo(FilterValue value, long id) => value.Kind switch
+    {
+        FilterValueKind.Number => value.IsArray ? value.AsNumbers().Contains(id) : value.AsNumber() == id,
+        FilterValueKind.String => (value.IsArray ? value.AsStrings() : [value.AsString()]).Contains(Id(id)),
+        _ => false,
+    };
+
+    internal static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    // Vintages sort by quarter (their grouping value), others by name.
+    private static string SortKey(CohortDefinition d) => d.CohortType == CohortType.Vintage ? d.GroupingValue : d.Name;
+
+    internal static CohortDefinitionRecord ToRecord(CohortDefinition d)
+    {
+        JsonElement? criteria = null;
+        if (!string.IsNullOrEmpty(d.FilterCriteria))
+        {
+            using var document = JsonDocument.Parse(d.FilterCriteria);
+            criteria = document.RootElement.Clone();
+        }
+        return new CohortDefinitionRecord(Id(d.Id), Id(d.OrgId), d.Name, d.CohortType.ToSnake(), d.GroupingField, d.GroupingValue, criteria, d.MemberCount);
+    }
+
+    private static SnapshotRecord ToRecord(CohortSnapshot s, CohortDefinition d) => new(
+        Id(s.CohortDefinitionId), d.Name, d.CohortType.ToSnake(), AccountCohortJobs.Month(s.PeriodMonth), s.Members, s.StartingArr, s.TotalArr,
+        s.ExpansionArr, s.ContractionArr, s.ChurnArr, s.ChurnCount, s.Nrr, s.Grr, s.AvgHealth, s.AvgRisk, s.ProductsPerAccount,
+        s.AdoptionPct, s.ComputedAt);
+
+    private static AccountCohortSnapshot ToEngine(CohortSnapshot s) => new(
+        s.CohortDefinitionId, s.PeriodMonth, s.Members, s.StartingArr, s.TotalArr, 0m, s.ExpansionArr, s.ContractionArr, s.ChurnArr,
+        s.ChurnCount, s.Nrr, s.Grr, s.AvgHealth, s.AvgRisk, s.ProductsPerAccount, s.AdoptionPct);
+}

@@ -1,0 +1,202 @@
+using System.Text.RegularExpressions;
+using CohortDashboard.Testing;
+using Microsoft.Playwright;
+
+namespace CohortDashboard.Browser.Tests;
+
+/// <summary>The /account-cohorts page in Chromium over the real app (which starts with no account cohorts in tests).</summary>
+public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
+
+    private static async Task<IPage> OpenAsync(BrowserSession session, string subject = DemoSession.Admin)
+    {
+        await session.SignInAsync(subject, "/account-cohorts");
+        await Assertions.Expect(session.Page.Locator("[data-testid='cohort-type']")).ToBeVisibleAsync(Slow);
+        return session.Page;
+    }
+
+    /// <summary>
+    /// Opens the last Radzen dropdown with <paramref name="testId"/> and picks an item from its own list (found through
+    /// aria-controls, so another row's list cannot answer). A re-render between opening and picking closes the popup,
+    /// so the open is retried.
+    /// </summary>
+    private static async Task PickAsync(IPage page, string testId, string item)
+    {
+        var dropdown = page.Locator($"[data-testid='{testId}']").Last;
+        var list = await dropdown.GetAttributeAsync("aria-controls");
+        var option = page.Locator($"[id='{list}'] .rz-dropdown-item").GetByText(item, new() { Exact = true });
+        for (var attempt = 1; ; attempt++)
+        {
+            await dropdown.ClickAsync();
+            try
+            {
+                await option.ClickAsync(new() { Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+            catch (TimeoutException)
+            {
+                await page.ScreenshotAsync(new() { Path = "/tmp/acct-pick-fail.png", FullPage = true });
+                throw;
+            }
+        }
+    }
+
+    private static async Task RegenerateAndRecomputeAsync(IPage page)
+    {
+        await page.Locator("[data-testid='regenerate-cohorts']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='definitions-vintage']")).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(page.Locator("[data-testid='regenerate-cohorts']")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='nrr-heatmap']")).ToBeVisibleAsync(Slow);
+    }
+
+    [Fact]
+    public async Task RegenerateCohorts_Clicked_DisabledWhileRunningThenToastWithCountsAndDefinitionsTable()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+        var button = page.Locator("[data-testid='regenerate-cohorts']");
+
+        await button.ClickAsync();
+
+        // The toast reports the seed's figures: total, inserted, updated and the per-type breakdown.
+        var toast = page.Locator(".rz-notification-item").Filter(new() { HasText = "Cohorts regenerated" });
+        await Assertions.Expect(toast).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(toast).ToContainTextAsync(ToastPattern());
+        await Assertions.Expect(button).ToBeEnabledAsync();
+        var groups = page.Locator("[data-testid='definitions'] > section");
+        await Assertions.Expect(page.Locator("[data-testid='definitions-vintage'] [data-testid='definition-row']").First).ToContainTextAsync("Vintage ");
+        await Assertions.Expect(page.Locator("[data-testid='definitions-segment'] [data-testid='definition-row']")).ToHaveCountAsync(3);
+        Assert.True(await groups.CountAsync() >= 4);
+
+        // While a recompute runs the buttons are disabled and a progress bar shows; afterwards the heatmaps appear.
+        await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='nrr-heatmap']")).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(page.Locator("[data-testid='grr-heatmap']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid='arr-curves']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid='comparison-row']").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid='comparison-label']").First).ToBeVisibleAsync();
+        if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "account-cohorts.png"), FullPage = true });
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task RegenerateCohorts_WhileAnotherRunHoldsTheJob_ButtonDisabled()
+    {
+        var jobs = browser.Services.GetService(typeof(Web.Features.Platform.OrgJobs)) as Web.Features.Platform.OrgJobs;
+        using var running = jobs!.TryStart(Data.Demo.DemoDataGenerator.NorthwindOrgId, Web.Features.AccountCohorts.AccountCohortService.GenerateJob);
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+
+        await Assertions.Expect(page.Locator("[data-testid='regenerate-cohorts']")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("[data-testid='job-progress']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task CustomCohortBuilder_ConditionsChanged_LiveCountThenSavedWithThatCount()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+        var count = page.Locator("[data-testid='custom-member-count']");
+
+        await page.Locator("[data-testid='custom-add']").ClickAsync();
+        var enterprise = await CountAsync(count, null);
+        await PickAsync(page, "custom-value", "SMB");
+        var smb = await CountAsync(count, enterprise);
+        await page.Locator("[data-testid='custom-add']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='custom-condition']")).ToHaveCountAsync(2);
+        await PickAsync(page, "custom-field", "Health score");
+        await PickAsync(page, "custom-op", "is at least");
+        await page.Locator("[data-testid='custom-text']").FillAsync("70");
+        await page.Locator("[data-testid='custom-text']").PressAsync("Tab");
+        var healthySmb = await CountAsync(count, smb);
+        await page.Locator("[data-testid='custom-name']").FillAsync("Healthy SMB (browser)");
+        await page.Locator("[data-testid='custom-save']").ClickAsync();
+
+        var row = page.Locator("[data-testid='definitions-custom'] [data-testid='definition-row'][data-name='Healthy SMB (browser)']");
+        await Assertions.Expect(row).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(row.Locator("[data-testid='definition-members']")).ToHaveTextAsync(healthySmb.ToString("N0"));
+        Assert.True(healthySmb < smb, $"{healthySmb} healthy of {smb} SMB accounts");
+
+        // Saving the same name again is refused with a message naming it.
+        await page.Locator("[data-testid='custom-add']").ClickAsync();
+        await page.Locator("[data-testid='custom-name']").FillAsync("Healthy SMB (browser)");
+        await page.Locator("[data-testid='custom-save']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='custom-error']")).ToContainTextAsync("already exists");
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Anomaly_Clicked_JumpsToItsCohortAndPeriod()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+        if (await page.Locator("[data-testid='nrr-heatmap']").CountAsync() == 0) await RegenerateAndRecomputeAsync(page);
+        var anomaly = page.Locator("[data-testid='anomaly']").First;
+        await Assertions.Expect(anomaly).ToBeVisibleAsync(Slow);
+        var message = await anomaly.Locator("[data-testid='anomaly-jump']").TextContentAsync() ?? "";
+
+        await anomaly.Locator("[data-testid='anomaly-jump']").ClickAsync();
+
+        var focus = page.Locator("[data-testid='cohort-focus']");
+        await Assertions.Expect(focus).ToBeVisibleAsync();
+        var period = await focus.GetAttributeAsync("data-period") ?? "";
+        Assert.Contains(period, message);
+        Assert.StartsWith((await focus.Locator("strong").TextContentAsync() ?? "").Split(" · ")[0], message);
+    }
+
+    /// <summary>Waits for the live count to show a number other than <paramref name="previous"/> and returns it.</summary>
+    [Fact]
+    public async Task AdminSettings_ThresholdSaved_PageSaysStaleUntilRecompute()
+    {
+        await using var session = await browser.NewSessionAsync();
+        var page = await OpenAsync(session);
+        if (await page.Locator("[data-testid='nrr-heatmap']").CountAsync() == 0) await RegenerateAndRecomputeAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/admin");
+        await session.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Account cohorts" }).ClickAsync();
+        var health = page.Locator("[data-testid='setting-health'] input, input[data-testid='setting-health']").First;
+        await Assertions.Expect(health).ToBeVisibleAsync(Slow);
+        var before = await health.InputValueAsync();
+        await health.FillAsync(before == "12" ? "13" : "12");
+        await health.PressAsync("Tab");
+        await page.Locator("[data-testid='settings-save']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='settings-stale']")).ToBeVisibleAsync(Slow);
+
+        await page.GotoAsync("/account-cohorts");
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToBeVisibleAsync(Slow);
+        await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    private static async Task<int> CountAsync(ILocator count, int? previous)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var match = MatchingPattern().Match(await count.TextContentAsync() ?? "");
+            if (match.Success)
+            {
+                var value = int.Parse(match.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+                if (value != previous) return value;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The member count stayed at {previous}: '{await count.TextContentAsync()}'.");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"([\d,]+) matching accounts")]
+    private static partial Regex MatchingPattern();
+
+    [GeneratedRegex(@"\d+ cohorts: \d+ inserted, \d+ updated · vintage \d+, segment 3, territory \d+, rep \d+")]
+    private static partial Regex ToastPattern();
+}
