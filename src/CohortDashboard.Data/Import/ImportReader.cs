@@ -31,10 +31,23 @@ public static class ImportReader
     public static IEnumerable<OrderImportRow> ReadOrders(TextReader text, ImportOptions options, ImportReport report) =>
         Read(text, ImportEntity.Orders, report, new OrderRowParser(options).Parse);
 
+    /// <summary>Valid rows of <paramref name="entity"/> from any record source (CSV or a JSON array), boxed as objects.</summary>
+    public static IEnumerable<object> ReadRows(IRecordSource source, ImportEntity entity, ImportOptions options, ImportReport report) =>
+        entity switch
+        {
+            ImportEntity.Accounts => Read(source, entity, report, new AccountRowParser(options).Parse),
+            ImportEntity.Products => Read(source, entity, report, new ProductRowParser().Parse),
+            ImportEntity.AccountProducts => Read(source, entity, report, new AccountProductRowParser(options).Parse),
+            ImportEntity.Orders => Read(source, entity, report, new OrderRowParser(options).Parse),
+            _ => throw new ArgumentOutOfRangeException(nameof(entity)),
+        };
+
     private static IEnumerable<TRow> Read<TRow>(TextReader text, ImportEntity entity, ImportReport report,
+        Func<RowFields, TRow?> parse) where TRow : class => Read(new CsvReader(text), entity, report, parse);
+
+    private static IEnumerable<TRow> Read<TRow>(IRecordSource csv, ImportEntity entity, ImportReport report,
         Func<RowFields, TRow?> parse) where TRow : class
     {
-        var csv = new CsvReader(text);
         ColumnMapping mapping;
         IEnumerator<CsvRecord> records;
         try
@@ -45,11 +58,17 @@ public static class ImportReader
         catch (CsvFormatException format)
         {
             report.AddError(new ImportProblem(format.Line, "", format.Message));
+            report.FileUnreadable = true;
             yield break;
         }
+        report.Mapping = mapping;
         foreach (var warning in mapping.Warnings) report.AddWarning(warning);
         foreach (var error in mapping.Errors) report.AddError(error);
-        if (!mapping.IsUsable) yield break;
+        if (!mapping.IsUsable)
+        {
+            report.FileUnreadable = true;
+            yield break;
+        }
 
         using (records)
         {
@@ -75,6 +94,7 @@ public static class ImportReader
         catch (CsvFormatException format)
         {
             report.AddError(new ImportProblem(format.Line, "", format.Message));
+            report.FileUnreadable = true;
             return false;
         }
     }
