@@ -3,6 +3,7 @@ using CohortDashboard.Web.Components;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Theme;
@@ -18,6 +19,7 @@ builder.Services.AddTheme();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
+builder.Services.AddImport();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.MapPlatform();
 app.MapCohortAuth();
 app.MapCohorts();
 app.MapExpansion();
+app.MapImport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -167,15 +167,16 @@ internal sealed class AccountProductRowParser(ImportOptions options)
             row.Error("account_external_id", $"Account {RowFields.Quoted(accountId)} does not exist; import accounts first.");
         if (productId is not null && options.References is { } known && !known.ProductExists(productId))
             row.Error("product_external_id", $"Product {RowFields.Quoted(productId)} does not exist; import products first.");
-        if (accountId is not null && productId is not null)
-            // A tab cannot survive Trim at either end of an id, so it cannot make two different pairs collide.
-            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}",
-                $"account/product pair {RowFields.Quoted(accountId)} / {RowFields.Quoted(productId)}");
         var status = row.Enum<AccountProductStatus>("status", s => s.ToSnake(), required: true);
         var start = row.Date("start_date", required: true);
         var end = row.Date("end_date");
         if (start is not null && end is not null && end < start)
             row.Error("end_date", $"end_date {end:yyyy-MM-dd} is before start_date {start:yyyy-MM-dd}.");
+        // A product bought again after churning is a new holding, so the key is the pair plus its start date.
+        if (accountId is not null && productId is not null && start is not null)
+            // A tab cannot survive Trim at either end of an id, so it cannot make two different keys collide.
+            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}\t{start:yyyy-MM-dd}",
+                $"account/product/start_date {RowFields.Quoted(accountId)} / {RowFields.Quoted(productId)} / {start:yyyy-MM-dd}");
         var contractedArr = row.Decimal("contracted_arr");
         var seatsLicensed = row.Integer("seats_licensed");
         var seatsActive = row.Integer("seats_active");

@@ -16,8 +16,8 @@ public sealed record ImportCounts(long Inserted, long Updated, long Unchanged)
 }
 
 /// <summary>
-/// Upserts validated import rows of the org the context is scoped to, by external id (account_products: by the
-/// account/product pair), inside the transaction the caller has open on <c>db</c> (the caller commits or rolls back,
+/// Upserts validated import rows of the org the context is scoped to, by external id (account_products: by account,
+/// product and start date), inside the transaction the caller has open on <c>db</c> (the caller commits or rolls back,
 /// so an import is all-or-nothing). A row is only rewritten when one of its values differs, so re-importing a file
 /// changes nothing and counts every row as unchanged. Columns the file does not have keep their stored values on
 /// update and take their defaults on insert; an empty cell of a present column stores the default (0, empty, null).
@@ -114,7 +114,7 @@ public sealed class ImportWriter
 
     private static readonly Dictionary<string, string> AccountProductColumns = new()
     {
-        ["status"] = nameof(AccountProduct.Status), ["start_date"] = nameof(AccountProduct.StartDate),
+        ["status"] = nameof(AccountProduct.Status),
         ["end_date"] = nameof(AccountProduct.EndDate), ["contracted_arr"] = nameof(AccountProduct.ContractedArr),
         ["seats_licensed"] = nameof(AccountProduct.SeatsLicensed), ["seats_active"] = nameof(AccountProduct.SeatsActive),
         ["adoption_pct"] = nameof(AccountProduct.AdoptionPct),
@@ -261,11 +261,15 @@ public sealed class ImportWriter
         var isSqlite = _db.Database.IsSqlite();
         var connection = _db.Database.GetDbConnection();
         var transaction = _db.Database.CurrentTransaction!.GetDbTransaction();
-        var key = new[] { table.Column(nameof(AccountProduct.OrgId)), table.Column(nameof(AccountProduct.AccountId)), table.Column(nameof(AccountProduct.ProductId)) };
+        var key = new[]
+        {
+            table.Column(nameof(AccountProduct.OrgId)), table.Column(nameof(AccountProduct.AccountId)),
+            table.Column(nameof(AccountProduct.ProductId)), table.Column(nameof(AccountProduct.StartDate)),
+        };
         var keyWhere = string.Join(" AND ", key.Select((c, i) => $"{Q(c.Name)} = @k{i}"));
 
-        // The pair is the key of a row in the file; the table has no unique index on it (the demo data never repeats a
-        // pair), so an update rewrites every stored row of the pair alike.
+        // (account, product, start_date) is the key of a row in the file; the table has no unique index on it, so the
+        // rows are matched by value (an update would rewrite every stored row of the key alike).
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         var distinct = isSqlite ? "IS NOT" : "IS DISTINCT FROM";
