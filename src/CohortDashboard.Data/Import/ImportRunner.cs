@@ -141,7 +141,11 @@ public static class ImportRunner
             };
             var (again, againHandle) = file.Open();
             using (againHandle)
-                counts = await writer.WriteAsync(entity, report.Mapping, ImportReader.ReadRows(again, entity, options, new ImportReport(0)), ct);
+            {
+                // Parsing (one core) overlaps the database writes (the other), through a small bounded queue.
+                using var rows = new ReadAhead(ImportReader.ReadRows(again, entity, options, new ImportReport(0)), ct);
+                counts = await writer.WriteAsync(entity, report.Mapping, rows.Items(), ct);
+            }
 
             if (counts.Inserted + counts.Updated > 0)
             {
@@ -161,6 +165,47 @@ public static class ImportRunner
         db.ChangeTracker.Clear();
         progress?.Report(new ImportProgress(ImportPhase.Done, 1, counts.Written));
         return new ImportOutcome(entity, report, counts, true);
+    }
+
+    /// <summary>Enumerates a sequence on a background thread, at most <c>capacity</c> items ahead of the consumer.</summary>
+    private sealed class ReadAhead : IDisposable
+    {
+        private readonly System.Collections.Concurrent.BlockingCollection<object> _queue = new(boundedCapacity: 4096);
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _producer;
+
+        public ReadAhead(IEnumerable<object> source, CancellationToken ct)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var token = _stop.Token;
+            _producer = Task.Run(() =>
+            {
+                try
+                {
+                    foreach (var item in source) _queue.Add(item, token);
+                }
+                finally
+                {
+                    _queue.CompleteAdding();
+                }
+            }, token);
+        }
+
+        public IEnumerable<object> Items()
+        {
+            foreach (var item in _queue.GetConsumingEnumerable(_stop.Token)) yield return item;
+            // Surfaces a reader failure (an I/O error) instead of silently writing a truncated file.
+            _producer.GetAwaiter().GetResult();
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try { _producer.Wait(); }
+            catch (AggregateException) { /* cancelled or failed: the write already stopped */ }
+            _stop.Dispose();
+            _queue.Dispose();
+        }
     }
 
     /// <summary>Reference checks over the org's external-id maps (the write resolves ids from the same maps).</summary>

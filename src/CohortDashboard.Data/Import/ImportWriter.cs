@@ -46,8 +46,16 @@ public sealed class ImportWriter
         _orgId = db.Scope.OrgId ?? throw new InvalidOperationException("Imports write to one org: use an org-scoped context.");
     }
 
-    /// <summary>Rows per multi-row statement: orders have 23 columns, well under SQLite's 32,766 parameters.</summary>
-    public int BatchSize { get; init; } = 500;
+    /// <summary>
+    /// Rows per multi-row statement; null picks per provider. Microsoft.Data.Sqlite binds each parameter by searching
+    /// the statement's names (quadratic in the parameter count), so SQLite gets small statements; PostgreSQL gets
+    /// large ones, as each statement is a network round trip.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
+    private int RowsPerStatement => BatchSize ?? (_db.Database.IsSqlite() ? SqliteRowsPerStatement : 500);
+
+    private const int SqliteRowsPerStatement = 8;
 
     /// <summary>Called after each batch with the number of rows written so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -171,14 +179,18 @@ public sealed class ImportWriter
 
         long inserted = 0, changed = 0, seen = 0;
         DbCommand? full = null;
+        // The orders indexes (placed_at, account) take rows in random order; SQLite's default 2 MB page cache makes
+        // that a page read per row at a million rows. 64 MB is a fixed cap, whatever the file size.
+        if (isSqlite) await PragmaAsync(connection, transaction, "PRAGMA cache_size = -65536", ct);
         try
         {
-            var batch = new List<T>(BatchSize);
+            var size = RowsPerStatement;
+            var batch = new List<T>(size);
             foreach (var row in rows)
             {
                 batch.Add(row);
-                if (batch.Count < BatchSize) continue;
-                full ??= UpsertCommand(connection, transaction, table, updated, BatchSize, isSqlite);
+                if (batch.Count < size) continue;
+                full ??= UpsertCommand(connection, transaction, table, updated, size, isSqlite);
                 await RunAsync(full, batch);
                 batch.Clear();
             }
@@ -191,6 +203,7 @@ public sealed class ImportWriter
         finally
         {
             if (full is not null) await full.DisposeAsync();
+            if (isSqlite) await PragmaAsync(connection, transaction, "PRAGMA cache_size = -2000", CancellationToken.None);
         }
         return new ImportCounts(inserted, changed, seen - inserted - changed);
 
@@ -212,7 +225,7 @@ public sealed class ImportWriter
                 else changed++;
             }
             seen += batch.Count;
-            Progress?.Invoke(seen);
+            if (seen / 1024 != (seen - batch.Count) / 1024) Progress?.Invoke(seen);
         }
     }
 
@@ -311,10 +324,18 @@ public sealed class ImportWriter
                 inserted++;
             }
             seen++;
-            if (seen % BatchSize == 0) Progress?.Invoke(seen);
+            if (seen % 1024 == 0) Progress?.Invoke(seen);
         }
         Progress?.Invoke(seen);
         return new ImportCounts(inserted, changed, seen - inserted - changed);
+    }
+
+    private static async Task PragmaAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.Transaction = transaction;
+        pragma.CommandText = sql;
+        await pragma.ExecuteNonQueryAsync(ct);
     }
 
     private static DbParameter AddParameter(DbCommand command, ColumnInfo column, string name)
