@@ -21,10 +21,11 @@ public sealed record ImportCounts(long Inserted, long Updated, long Unchanged)
 /// so an import is all-or-nothing). A row is only rewritten when one of its values differs, so re-importing a file
 /// changes nothing and counts every row as unchanged. Columns the file does not have keep their stored values on
 /// update and take their defaults on insert; an empty cell of a present column stores the default (0, empty, null).
-/// <para>Accounts, products and orders use one multi-row <c>INSERT … ON CONFLICT (org_id, external_id) DO UPDATE …
-/// WHERE (a value differs) RETURNING</c> per batch, on SQLite and PostgreSQL alike; the conflict target includes
-/// org_id, so another org's row with the same external id is never touched. Values are bound through the EF model's
-/// type mappings, so they are stored exactly as EF stores them (and compare equal on re-import).</para>
+/// <para>Accounts, products and orders use <c>INSERT … ON CONFLICT (org_id, external_id) DO UPDATE … WHERE (a value
+/// differs) RETURNING</c>: on SQLite one prepared single-row statement with positional binds, on PostgreSQL 500-row
+/// statements (a round trip each). The conflict target includes org_id, so another org's row with the same external
+/// id is never touched. Values go through the EF model's converters and are stored in EF's formats, so they compare
+/// equal on re-import.</para>
 /// </summary>
 public sealed class ImportWriter
 {
