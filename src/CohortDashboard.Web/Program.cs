@@ -6,6 +6,7 @@ using CohortDashboard.Web.Features.Audit;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Security;
@@ -26,6 +27,7 @@ builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
 builder.Services.AddAccountCohorts();
+builder.Services.AddImport();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -45,6 +47,7 @@ app.MapAuditLog();
 app.MapCohorts();
 app.MapExpansion();
 app.MapAccountCohorts();
+app.MapImport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -122,9 +122,12 @@ public sealed record MappingPreview(ColumnMapping? Mapping, IReadOnlyList<Previe
     public const int DefaultRowCount = 20;
 
     /// <summary>Reads the header and the first <paramref name="rowCount"/> records; the rest of the file is not read.</summary>
-    public static MappingPreview Read(TextReader text, ImportEntity entity, int rowCount = DefaultRowCount)
+    public static MappingPreview Read(TextReader text, ImportEntity entity, int rowCount = DefaultRowCount) =>
+        Read(new CsvReader(text), entity, rowCount);
+
+    /// <summary>The same preview over any record source (a CSV file or a JSON array).</summary>
+    public static MappingPreview Read(IRecordSource csv, ImportEntity entity, int rowCount = DefaultRowCount)
     {
-        var csv = new CsvReader(text);
         var rows = new List<PreviewRow>(rowCount);
         ColumnMapping? mapping = null;
         var errors = new List<ImportProblem>();

@@ -21,7 +21,7 @@ public sealed class CsvFormatException(int line, string message) : Exception(mes
 /// of any size is read in constant memory. Blank lines are skipped (no entity has a one-column layout, so a blank line
 /// is never a record). The first record is the header; every later record must have as many fields.
 /// </summary>
-public sealed class CsvReader : IDisposable
+public sealed class CsvReader : IRecordSource, IDisposable
 {
     private const int BufferSize = 64 * 1024;
     private const char Delimiter = ',';

@@ -44,7 +44,7 @@ public static class ImportColumns
         new("account_external_id", true, "external_id of an account that already exists."),
         new("product_external_id", true, "external_id of a product that already exists."),
         new("status", true, "active, churned or pending."),
-        new("start_date", true, "ISO 8601 date, e.g. 2026-03-31."),
+        new("start_date", true, "ISO 8601 date, e.g. 2026-03-31; with the two external ids the key re-imports update by (a product bought again later is a new row)."),
         new("end_date", false, "ISO 8601 date, not before start_date; empty while the contract runs."),
         new("contracted_arr", false, "Decimal with a dot, not negative."),
         new("seats_licensed", false, "Whole number, not negative."),

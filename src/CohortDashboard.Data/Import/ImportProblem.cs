@@ -46,6 +46,18 @@ public sealed class ImportReport(int maxListed = ImportReport.DefaultMaxListed)
     /// <summary>Data records without errors.</summary>
     public int ValidRows { get; internal set; }
 
+    /// <summary>Records read with errors (skipped by a "skip invalid rows" import).</summary>
+    public int InvalidRows => RowsRead - ValidRows;
+
+    /// <summary>
+    /// True when the file's structure or header is broken (format error, missing required column): reading stopped, so
+    /// not even a "skip invalid rows" import may write anything from it.
+    /// </summary>
+    public bool FileUnreadable { get; internal set; }
+
+    /// <summary>The header's mapping once it was read (the upsert needs to know which optional columns are present).</summary>
+    public ColumnMapping? Mapping { get; internal set; }
+
     /// <summary>Records an error.</summary>
     public void AddError(ImportProblem problem)
     {

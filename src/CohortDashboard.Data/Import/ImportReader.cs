@@ -31,10 +31,23 @@ public static class ImportReader
     public static IEnumerable<OrderImportRow> ReadOrders(TextReader text, ImportOptions options, ImportReport report) =>
         Read(text, ImportEntity.Orders, report, new OrderRowParser(options).Parse);
 
+    /// <summary>Valid rows of <paramref name="entity"/> from any record source (CSV or a JSON array), boxed as objects.</summary>
+    public static IEnumerable<object> ReadRows(IRecordSource source, ImportEntity entity, ImportOptions options, ImportReport report) =>
+        entity switch
+        {
+            ImportEntity.Accounts => Read(source, entity, report, new AccountRowParser(options).Parse),
+            ImportEntity.Products => Read(source, entity, report, new ProductRowParser().Parse),
+            ImportEntity.AccountProducts => Read(source, entity, report, new AccountProductRowParser(options).Parse),
+            ImportEntity.Orders => Read(source, entity, report, new OrderRowParser(options).Parse),
+            _ => throw new ArgumentOutOfRangeException(nameof(entity)),
+        };
+
     private static IEnumerable<TRow> Read<TRow>(TextReader text, ImportEntity entity, ImportReport report,
+        Func<RowFields, TRow?> parse) where TRow : class => Read(new CsvReader(text), entity, report, parse);
+
+    private static IEnumerable<TRow> Read<TRow>(IRecordSource csv, ImportEntity entity, ImportReport report,
         Func<RowFields, TRow?> parse) where TRow : class
     {
-        var csv = new CsvReader(text);
         ColumnMapping mapping;
         IEnumerator<CsvRecord> records;
         try
@@ -45,11 +58,17 @@ public static class ImportReader
         catch (CsvFormatException format)
         {
             report.AddError(new ImportProblem(format.Line, "", format.Message));
+            report.FileUnreadable = true;
             yield break;
         }
+        report.Mapping = mapping;
         foreach (var warning in mapping.Warnings) report.AddWarning(warning);
         foreach (var error in mapping.Errors) report.AddError(error);
-        if (!mapping.IsUsable) yield break;
+        if (!mapping.IsUsable)
+        {
+            report.FileUnreadable = true;
+            yield break;
+        }
 
         using (records)
         {
@@ -75,6 +94,7 @@ public static class ImportReader
         catch (CsvFormatException format)
         {
             report.AddError(new ImportProblem(format.Line, "", format.Message));
+            report.FileUnreadable = true;
             return false;
         }
     }
@@ -147,15 +167,16 @@ internal sealed class AccountProductRowParser(ImportOptions options)
             row.Error("account_external_id", $"Account {RowFields.Quoted(accountId)} does not exist; import accounts first.");
         if (productId is not null && options.References is { } known && !known.ProductExists(productId))
             row.Error("product_external_id", $"Product {RowFields.Quoted(productId)} does not exist; import products first.");
-        if (accountId is not null && productId is not null)
-            // A tab cannot survive Trim at either end of an id, so it cannot make two different pairs collide.
-            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}",
-                $"account/product pair {RowFields.Quoted(accountId)} / {RowFields.Quoted(productId)}");
         var status = row.Enum<AccountProductStatus>("status", s => s.ToSnake(), required: true);
         var start = row.Date("start_date", required: true);
         var end = row.Date("end_date");
         if (start is not null && end is not null && end < start)
             row.Error("end_date", $"end_date {end:yyyy-MM-dd} is before start_date {start:yyyy-MM-dd}.");
+        // A product bought again after churning is a new holding, so the key is the pair plus its start date.
+        if (accountId is not null && productId is not null && start is not null)
+            // A tab cannot survive Trim at either end of an id, so it cannot make two different keys collide.
+            _pairs.Check(row, "product_external_id", $"{accountId}\t{productId}\t{start:yyyy-MM-dd}",
+                $"account/product/start_date {RowFields.Quoted(accountId)} / {RowFields.Quoted(productId)} / {start:yyyy-MM-dd}");
         var contractedArr = row.Decimal("contracted_arr");
         var seatsLicensed = row.Integer("seats_licensed");
         var seatsActive = row.Integer("seats_active");

@@ -31,7 +31,7 @@ public sealed record ProductImportRow(
     decimal? AnnualPrice,
     bool? IsActive);
 
-/// <summary>A validated <c>account_products</c> row; the pair of external ids is its key.</summary>
+/// <summary>A validated <c>account_products</c> row; the two external ids and the start date are its key.</summary>
 public sealed record AccountProductImportRow(
     int Line,
     string AccountExternalId,

@@ -321,13 +321,13 @@ public sealed class ImportReaderTests
     }
 
     [Fact]
-    public void ReadAccountProducts_SamePairTwice_DuplicateError()
+    public void ReadAccountProducts_SamePairAndStartTwice_DuplicateError_OtherStartIsANewHolding()
     {
-        var (rows, report) = AccountProducts("A-1,P-1,active,2026-03-01,,,,\nA-1,P-2,active,2026-03-01,,,,\nA-1,P-1,churned,2026-04-01,,,,\n");
+        var (rows, report) = AccountProducts("A-1,P-1,active,2026-03-01,,,,\nA-1,P-2,active,2026-03-01,,,,\nA-1,P-1,churned,2026-03-01,,,,\nA-1,P-1,active,2026-09-01,,,,\n");
 
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(3, rows.Count);
         Assert.Equal(new ImportProblem(4, "product_external_id",
-            "Duplicate account/product pair 'A-1' / 'P-1'; it first appears on row 2."), SingleError(report));
+            "Duplicate account/product/start_date 'A-1' / 'P-1' / 2026-03-01; it first appears on row 2."), SingleError(report));
     }
 
     [Fact]

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using CohortDashboard.Data;
+using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Cohorts;
+using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace CohortDashboard.Web.Features.Import;
+
+/// <summary>
+/// One derived computation that "Recompute all" runs after an import. Register an implementation as scoped
+/// <see cref="IRecomputeStep"/> (see <see cref="ImportEndpoints.AddImport"/>); steps run by ascending
+/// <see cref="Order"/>, so a later issue adds its step without touching this feature.
+/// </summary>
+public interface IRecomputeStep
+{
+    /// <summary>Position in the run: 100 cohort facts, 200 account-cohort snapshots (free slot), 300 affinity, 400 signals.</summary>
+    int Order { get; }
+
+    /// <summary>What the step shows on the page, e.g. "Cohort facts".</summary>
+    string Name { get; }
+
+    /// <summary>Runs the step for the current org; returns a one-line summary ("84,000 orders → 51,200 fact rows").</summary>
+    Task<string> RunAsync(ExpansionActor actor, CancellationToken ct);
+}
+
+/// <summary>Rebuilds the org's customer cohort facts (cohort queries use the exact order path until this has run).</summary>
+public sealed class CohortFactsStep(CohortService cohorts) : IRecomputeStep
+{
+    public int Order => 100;
+    public string Name => "Cohort facts";
+
+    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    {
+        var result = await cohorts.RebuildFactsAsync(ct);
+        return $"{result.Orders:N0} orders → {result.Rows:N0} fact rows";
+    }
+}
+
+/// <summary>Recomputes the product affinity matrix.</summary>
+public sealed class AffinityStep(ExpansionService expansion) : IRecomputeStep
+{
+    public int Order => 300;
+    public string Name => "Product affinity";
+
+    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    {
+        var result = await expansion.RecomputeAffinityAsync(actor, ct);
+        return $"{result.EntriesComputed:N0} entries over {result.Products:N0} products and {result.Accounts:N0} accounts";
+    }
+}
+
+/// <summary>Regenerates expansion signals (after affinity, which they read).</summary>
+public sealed class SignalsStep(ExpansionService expansion) : IRecomputeStep
+{
+    public int Order => 400;
+    public string Name => "Expansion signals";
+
+    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    {
+        var result = await expansion.GenerateSignalsAsync(actor, ct);
+        return $"{result.SignalsGenerated:N0} signals for {result.AccountsAnalyzed:N0} accounts";
+    }
+}
+
+/// <summary>The state of one step of a run.</summary>
+public enum RecomputeStepState { Waiting, Running, Done, Failed, NotRun }
+
+/// <summary>One step's progress or result.</summary>
+public sealed record RecomputeStepStatus(string Name, RecomputeStepState State, string? Summary, TimeSpan Elapsed);
+
+/// <summary>The result of a "Recompute all" run: every step in order with its state.</summary>
+public sealed record RecomputeAllResult(bool Succeeded, IReadOnlyList<RecomputeStepStatus> Steps);
+
+/// <summary>
+/// Runs every <see cref="IRecomputeStep"/> in order for the current org. One run per org at a time
+/// (<see cref="JobBusyException"/> otherwise), and never while an import into the org is writing (it waits for the
+/// import to finish). A failed step stops the run (later steps read what earlier ones build); a fully successful run
+/// clears the org's "results stale" mark if no import changed data while it ran, and writes one audit row.
+/// </summary>
+public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbContextFactory<CohortDbContext> dbFactory,
+    OrgJobs jobs, TimeProvider clock)
+{
+    public const string Job = "recompute all";
+
+    private readonly IReadOnlyList<IRecomputeStep> _steps = steps.OrderBy(s => s.Order).ToList();
+
+    /// <summary>The steps a run goes through, in order.</summary>
+    public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToList();
+
+    /// <summary>Runs the steps; <paramref name="progress"/> gets the whole step list after every change.</summary>
+    public async Task<RecomputeAllResult> RunAsync(ExpansionActor actor, IProgress<IReadOnlyList<RecomputeStepStatus>>? progress,
+        CancellationToken ct)
+    {
+        long orgId;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        using var run = jobs.TryStart(orgId, Job) ?? throw new JobBusyException(Job);
+        using var noImport = await jobs.WaitAsync(orgId, ImportService.Job, ct);
+        DateTime? staleAtStart;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            staleAtStart = await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(ct);
+
+        var statuses = _steps.Select(s => new RecomputeStepStatus(s.Name, RecomputeStepState.Waiting, null, TimeSpan.Zero)).ToArray();
+        progress?.Report([.. statuses]);
+        var succeeded = true;
+        for (var i = 0; i < _steps.Count; i++)
+        {
+            if (!succeeded)
+            {
+                statuses[i] = statuses[i] with { State = RecomputeStepState.NotRun };
+                continue;
+            }
+            statuses[i] = statuses[i] with { State = RecomputeStepState.Running };
+            progress?.Report([.. statuses]);
+            var stopwatch = Stopwatch.StartNew();
+            try
+            {
+                var summary = await _steps[i].RunAsync(actor, ct);
+                statuses[i] = statuses[i] with { State = RecomputeStepState.Done, Summary = summary, Elapsed = stopwatch.Elapsed };
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                succeeded = false;
+                statuses[i] = statuses[i] with { State = RecomputeStepState.Failed, Summary = error.Message, Elapsed = stopwatch.Elapsed };
+            }
+            progress?.Report([.. statuses]);
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Only the mark seen at the start: a change that set it again meanwhile (a settings edit) stays visible.
+            if (succeeded && staleAtStart is not null)
+                await db.Organizations.Where(o => o.ResultsStaleSince == staleAtStart)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, (DateTime?)null), CancellationToken.None);
+            db.AuditEvents.Add(AuditRecord.Create(actor.Subject, clock.GetUtcNow().UtcDateTime, "recompute.all", "derived_data", null, null,
+                statuses.Select(s => new { step = s.Name, state = s.State.ToString().ToLowerInvariant(), summary = s.Summary }).ToList()));
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        return new RecomputeAllResult(succeeded, statuses);
+    }
+}
