@@ -84,7 +84,7 @@ public sealed class ImportApiTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal((before.Accounts + 5, before.Orders + 15), await CountsAsync(Northwind));
         Assert.Equal("Café NEW 1", await WithDbAsync(Northwind, db => db.Accounts.Where(a => a.ExternalId == "NEW-A1").Select(a => a.Name).SingleAsync(Ct)));
         var audit = await WithDbAsync(Northwind, db => db.AuditEvents.Where(e => e.Action == "import.orders").OrderBy(e => e.Id).LastAsync(Ct));
-        Assert.Equal("demo-api-key", audit.Actor);
+        Assert.Equal("api-key:demo", audit.Actor);
         Assert.Contains("\"inserted\":15", audit.After);
     }
 
@@ -408,7 +408,7 @@ public sealed class ImportApiTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await JsonAsync(response);
         Assert.True(body.GetProperty("success").GetBoolean());
-        Assert.Equal(["Cohort facts", "Product affinity", "Expansion signals"],
+        Assert.Equal(["Cohort facts", "Account cohorts", "Product affinity", "Expansion signals"],
             body.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.All(body.GetProperty("steps").EnumerateArray(), s => Assert.Equal("done", s.GetProperty("state").GetString()));
         var build = await WithDbAsync(Northwind, db => db.CohortFactBuilds.SingleAsync(Ct));

@@ -54,6 +54,24 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Fact]
+    public async Task RunAsync_TheAppsRegisteredSteps_RunInDependencyOrderAndFillEveryDerivedTable()
+    {
+        await using var scope = OrgServices();
+        var service = scope.ServiceProvider.GetRequiredService<RecomputeAllService>();
+
+        var result = await service.RunAsync(Admin, null, Ct);
+
+        // Facts before anything reads orders, account cohorts from contracts, affinity before the signals that read it.
+        Assert.Equal(["Cohort facts", "Account cohorts", "Product affinity", "Expansion signals"], service.StepNames);
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Name}: {s.State} {s.Summary}")));
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
+        Assert.True(await db.CustomerFacts.AnyAsync(Ct));
+        Assert.True(await db.CohortDefinitions.AnyAsync(Ct));
+        Assert.True(await db.CohortSnapshots.AnyAsync(Ct));
+        Assert.True(await db.AffinityEntries.AnyAsync(Ct));
+    }
+
+    [Fact]
     public async Task RunAsync_StepsRegisteredOutOfOrder_RunByOrderAndClearStaleMark()
     {
         await using var scope = OrgServices();

@@ -253,6 +253,7 @@ public static class AccountCohortExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OrgJobs>();
         services.AddScoped<AccountCohortService>();
+        services.AddScoped<Import.IRecomputeStep, AccountCohortsRecomputeStep>();
         services.AddHostedService<AccountCohortsDemoSeed>();
         return services;
     }
