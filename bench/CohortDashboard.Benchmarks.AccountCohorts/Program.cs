@@ -7,6 +7,7 @@
 // working set. The file is changed (definitions upserted, snapshots replaced).
 using System.Diagnostics;
 using System.Globalization;
+using CohortDashboard.Benchmarks;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
@@ -47,9 +48,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
 }
 Console.WriteLine($"database {(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL" : path)}: demo org {orgId}, {accounts:N0} accounts, {holdings:N0} account_products; {runs} runs per step");
 
-var timings = new Dictionary<string, List<double>>();
-var cpuTimings = new Dictionary<string, List<double>>();
-var notes = new Dictionary<string, string>();
+var timer = new StepTimer();
 
 for (var run = 0; run < runs; run++)
 {
@@ -57,35 +56,22 @@ for (var run = 0; run < runs; run++)
     scope.ServiceProvider.GetRequiredService<OrgScope>().Set(orgId);
     var service = scope.ServiceProvider.GetRequiredService<AccountCohortService>();
 
-    var generated = await Time("definitions POST (upsert)", () => service.GenerateDefinitionsAsync("benchmark", CancellationToken.None));
-    notes["definitions POST (upsert)"] = $"{generated.TotalCohorts} cohorts, {generated.Inserted} inserted, {generated.Updated} updated";
-    var recomputed = await Time("snapshot recompute (36 months)", () => service.RecomputeSnapshotsAsync("benchmark", CancellationToken.None));
-    notes["snapshot recompute (36 months)"] = $"{recomputed.Snapshots:N0} snapshots of {recomputed.Cohorts} cohorts, {recomputed.From}..{recomputed.To}";
-    var snapshots = await Time("GET snapshots (all)", () => service.GetSnapshotsAsync(null, null, null, null, CancellationToken.None));
-    notes["GET snapshots (all)"] = $"{snapshots!.Count:N0} rows";
-    var curves = await Time("GET vintage-curves (vintage, 36)", () => service.GetVintageCurvesAsync(CohortType.Vintage, 36, CancellationToken.None));
-    notes["GET vintage-curves (vintage, 36)"] = $"{curves.Count} curves";
-    var anomalies = await Time("GET anomalies", () => service.GetAnomaliesAsync(null, null, CancellationToken.None));
-    notes["GET anomalies"] = $"{anomalies.Count} anomalies";
-    var page = await Time("page model (vintage)", () => service.GetPageAsync(CohortType.Vintage, CancellationToken.None));
-    notes["page model (vintage)"] = $"{page.Snapshots.Count} snapshots shown";
+    var generated = await timer.Time("definitions POST (upsert)", () => service.GenerateDefinitionsAsync("benchmark", CancellationToken.None));
+    timer.Note("definitions POST (upsert)", $"{generated.TotalCohorts} cohorts, {generated.Inserted} inserted, {generated.Updated} updated");
+    var recomputed = await timer.Time("snapshot recompute (36 months)", () => service.RecomputeSnapshotsAsync("benchmark", CancellationToken.None));
+    timer.Note("snapshot recompute (36 months)", $"{recomputed.Snapshots:N0} snapshots of {recomputed.Cohorts} cohorts, {recomputed.From}..{recomputed.To}");
+    var snapshots = await timer.Time("GET snapshots (all)", () => service.GetSnapshotsAsync(null, null, null, null, CancellationToken.None));
+    timer.Note("GET snapshots (all)", $"{snapshots!.Count:N0} rows");
+    var curves = await timer.Time("GET vintage-curves (vintage, 36)", () => service.GetVintageCurvesAsync(CohortType.Vintage, 36, CancellationToken.None));
+    timer.Note("GET vintage-curves (vintage, 36)", $"{curves.Count} curves");
+    var anomalies = await timer.Time("GET anomalies", () => service.GetAnomaliesAsync(null, null, CancellationToken.None));
+    timer.Note("GET anomalies", $"{anomalies.Count} anomalies");
+    var page = await timer.Time("page model (vintage)", () => service.GetPageAsync(CohortType.Vintage, CancellationToken.None));
+    timer.Note("page model (vintage)", $"{page.Snapshots.Count} snapshots shown");
 }
 
-Console.WriteLine();
-// Wall-clock is what a user waits; CPU (all threads of this process, SQLite included) shows the work itself and is
-// far less disturbed by other processes competing for the cores.
-Console.WriteLine($"{"step",-36} {"n",3} {"p50 ms",9} {"max ms",9} {"CPU p50",9}  note");
-foreach (var (step, values) in timings)
-{
-    var sorted = values.Order().ToArray();
-    Console.WriteLine($"{step,-36} {sorted.Length,3} {Median(sorted),9:0.0} {sorted[^1],9:0.0} {Median(cpuTimings[step].Order().ToArray()),9:0.0}  {notes.GetValueOrDefault(step)}");
-}
-if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB");
+timer.Print(36);
 return 0;
-
-static double Median(double[] sorted) =>
-    sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 
 string? Option(string name)
 {
@@ -93,17 +79,3 @@ string? Option(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-async Task<T> Time<T>(string step, Func<Task<T>> action)
-{
-    var process = Process.GetCurrentProcess();
-    var cpuBefore = process.TotalProcessorTime;
-    var stopwatch = Stopwatch.StartNew();
-    var result = await action();
-    stopwatch.Stop();
-    process.Refresh();
-    if (!timings.TryGetValue(step, out var list)) timings[step] = list = [];
-    list.Add(stopwatch.Elapsed.TotalMilliseconds);
-    if (!cpuTimings.TryGetValue(step, out var cpu)) cpuTimings[step] = cpu = [];
-    cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
-    return result;
-}

@@ -6,6 +6,7 @@
 // p50 / max per step and the peak working set. The file is changed (entries and pending signals are replaced).
 using System.Diagnostics;
 using System.Globalization;
+using CohortDashboard.Benchmarks;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
@@ -53,9 +54,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
 Console.WriteLine($"database {(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL" : path)}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
 
 var actor = new ExpansionActor("benchmark", "admin", null, false);
-var timings = new Dictionary<string, List<double>>();
-var cpuTimings = new Dictionary<string, List<double>>();
-var notes = new Dictionary<string, string>();
+var timer = new StepTimer();
 
 for (var run = 0; run < runs; run++)
 {
@@ -63,35 +62,22 @@ for (var run = 0; run < runs; run++)
     scope.ServiceProvider.GetRequiredService<OrgScope>().Set(orgId);
     var expansion = scope.ServiceProvider.GetRequiredService<ExpansionService>();
 
-    var affinity = await Time("affinity recompute", () => expansion.RecomputeAffinityAsync(actor, CancellationToken.None));
-    notes["affinity recompute"] = $"{affinity.EntriesComputed} entries";
-    var generated = await Time("signal generation", () => expansion.GenerateSignalsAsync(actor, CancellationToken.None));
-    notes["signal generation"] = $"{generated.SignalsGenerated:N0} signals from {generated.AccountsAnalyzed:N0} accounts";
+    var affinity = await timer.Time("affinity recompute", () => expansion.RecomputeAffinityAsync(actor, CancellationToken.None));
+    timer.Note("affinity recompute", $"{affinity.EntriesComputed} entries");
+    var generated = await timer.Time("signal generation", () => expansion.GenerateSignalsAsync(actor, CancellationToken.None));
+    timer.Note("signal generation", $"{generated.SignalsGenerated:N0} signals from {generated.AccountsAnalyzed:N0} accounts");
     // Several reads per run: the first after a write pays for cold pages.
     for (var i = 0; i < 3; i++)
     {
-        var page = await Time("GET signals page 1 + KPIs", () => expansion.GetSignalsAsync(new SignalFilter(), 1, ExpansionEndpoints.DefaultPageSize, CancellationToken.None));
-        notes["GET signals page 1 + KPIs"] = $"{page.Signals.Count} of {page.TotalCount:N0}";
-        var board = await Time("kanban board (4 columns × 30 + KPIs)", () => expansion.GetBoardAsync(new SignalFilter(), 30, CancellationToken.None));
-        notes["kanban board (4 columns × 30 + KPIs)"] = $"{board.Columns.Sum(c => c.Cards.Count)} cards";
+        var page = await timer.Time("GET signals page 1 + KPIs", () => expansion.GetSignalsAsync(new SignalFilter(), 1, ExpansionEndpoints.DefaultPageSize, CancellationToken.None));
+        timer.Note("GET signals page 1 + KPIs", $"{page.Signals.Count} of {page.TotalCount:N0}");
+        var board = await timer.Time("kanban board (4 columns × 30 + KPIs)", () => expansion.GetBoardAsync(new SignalFilter(), 30, CancellationToken.None));
+        timer.Note("kanban board (4 columns × 30 + KPIs)", $"{board.Columns.Sum(c => c.Cards.Count)} cards");
     }
 }
 
-Console.WriteLine();
-// Wall-clock is what a user waits; CPU (all threads of this process, SQLite included) shows the work itself and is
-// far less disturbed by other processes competing for the cores.
-Console.WriteLine($"{"step",-40} {"n",3} {"p50 ms",9} {"max ms",9} {"CPU p50",9}  note");
-foreach (var (step, values) in timings)
-{
-    var sorted = values.Order().ToArray();
-    Console.WriteLine($"{step,-40} {sorted.Length,3} {Median(sorted),9:0.0} {sorted[^1],9:0.0} {Median(cpuTimings[step].Order().ToArray()),9:0.0}  {notes.GetValueOrDefault(step)}");
-}
-if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB");
+timer.Print(40);
 return 0;
-
-static double Median(double[] sorted) =>
-    sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 
 string? Option(string name)
 {
@@ -99,17 +85,3 @@ string? Option(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-async Task<T> Time<T>(string step, Func<Task<T>> action)
-{
-    var process = Process.GetCurrentProcess();
-    var cpuBefore = process.TotalProcessorTime;
-    var stopwatch = Stopwatch.StartNew();
-    var result = await action();
-    stopwatch.Stop();
-    process.Refresh();
-    if (!timings.TryGetValue(step, out var list)) timings[step] = list = [];
-    list.Add(stopwatch.Elapsed.TotalMilliseconds);
-    if (!cpuTimings.TryGetValue(step, out var cpu)) cpuTimings[step] = cpu = [];
-    cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
-    return result;
-}
