@@ -5,8 +5,9 @@ namespace CohortDashboard.Data.Import;
 /// <summary>
 /// Reads an import file into validated rows, streaming: each valid row is yielded as soon as its record is read, and
 /// every problem goes to the <see cref="ImportReport"/>. Rows with errors are not yielded. A format error (see
-/// <see cref="CsvFormatException"/>) or a header error ends the read with that error in the report. Only the external
-/// ids seen so far are held, to find duplicates inside the file.
+/// <see cref="CsvFormatException"/>) or a header error ends the read with that error in the report. To find duplicates
+/// inside the file, the single-pass readers hold the keys seen so far; <see cref="ImportRunner"/>, which can read its
+/// file again, checks them in bounded memory instead (see <see cref="DuplicateKeys"/>).
 /// <para>All-or-nothing callers enumerate once to validate, and write only when <see cref="ImportReport.HasErrors"/>
 /// is false (reading the file again, so the rows are never held); "skip invalid rows" callers write as they go.</para>
 /// </summary>
@@ -33,12 +34,17 @@ public static class ImportReader
 
     /// <summary>Valid rows of <paramref name="entity"/> from any record source (CSV or a JSON array), boxed as objects.</summary>
     public static IEnumerable<object> ReadRows(IRecordSource source, ImportEntity entity, ImportOptions options, ImportReport report) =>
+        ReadRows(source, entity, options, report, DuplicateKeys.Exact());
+
+    /// <summary>As the public overload, with the in-file duplicate check in a given mode (see <see cref="DuplicateKeys"/>).</summary>
+    internal static IEnumerable<object> ReadRows(IRecordSource source, ImportEntity entity, ImportOptions options, ImportReport report,
+        DuplicateKeys duplicates) =>
         entity switch
         {
-            ImportEntity.Accounts => Read(source, entity, report, new AccountRowParser(options).Parse),
-            ImportEntity.Products => Read(source, entity, report, new ProductRowParser().Parse),
-            ImportEntity.AccountProducts => Read(source, entity, report, new AccountProductRowParser(options).Parse),
-            ImportEntity.Orders => Read(source, entity, report, new OrderRowParser(options).Parse),
+            ImportEntity.Accounts => Read(source, entity, report, new AccountRowParser(options, duplicates).Parse),
+            ImportEntity.Products => Read(source, entity, report, new ProductRowParser(duplicates).Parse),
+            ImportEntity.AccountProducts => Read(source, entity, report, new AccountProductRowParser(options, duplicates).Parse),
+            ImportEntity.Orders => Read(source, entity, report, new OrderRowParser(options, duplicates).Parse),
             _ => throw new ArgumentOutOfRangeException(nameof(entity)),
         };
 
@@ -100,22 +106,9 @@ public static class ImportReader
     }
 }
 
-/// <summary>Finds repeated keys inside one file; the first occurrence wins and later ones are errors.</summary>
-internal sealed class DuplicateKeys
+internal sealed class AccountRowParser(ImportOptions options, DuplicateKeys? duplicates = null)
 {
-    private readonly Dictionary<string, int> _firstLineByKey = new(StringComparer.Ordinal);
-
-    /// <param name="shown">How the key reads in the message, e.g. <c>external_id 'O-1'</c>.</param>
-    public void Check(RowFields row, string column, string key, string shown)
-    {
-        if (_firstLineByKey.TryAdd(key, row.Line)) return;
-        row.Error(column, $"Duplicate {shown}; it first appears on row {_firstLineByKey[key]}.");
-    }
-}
-
-internal sealed class AccountRowParser(ImportOptions options)
-{
-    private readonly DuplicateKeys _externalIds = new();
+    private readonly DuplicateKeys _externalIds = duplicates ?? DuplicateKeys.Exact();
 
     public AccountImportRow? Parse(RowFields row)
     {
@@ -138,9 +131,9 @@ internal sealed class AccountRowParser(ImportOptions options)
     }
 }
 
-internal sealed class ProductRowParser
+internal sealed class ProductRowParser(DuplicateKeys? duplicates = null)
 {
-    private readonly DuplicateKeys _externalIds = new();
+    private readonly DuplicateKeys _externalIds = duplicates ?? DuplicateKeys.Exact();
 
     public ProductImportRow? Parse(RowFields row)
     {
@@ -155,9 +148,9 @@ internal sealed class ProductRowParser
     }
 }
 
-internal sealed class AccountProductRowParser(ImportOptions options)
+internal sealed class AccountProductRowParser(ImportOptions options, DuplicateKeys? duplicates = null)
 {
-    private readonly DuplicateKeys _pairs = new();
+    private readonly DuplicateKeys _pairs = duplicates ?? DuplicateKeys.Exact();
 
     public AccountProductImportRow? Parse(RowFields row)
     {
@@ -190,9 +183,9 @@ internal sealed class AccountProductRowParser(ImportOptions options)
     }
 }
 
-internal sealed class OrderRowParser(ImportOptions options)
+internal sealed class OrderRowParser(ImportOptions options, DuplicateKeys? duplicates = null)
 {
-    private readonly DuplicateKeys _externalIds = new();
+    private readonly DuplicateKeys _externalIds = duplicates ?? DuplicateKeys.Exact();
 
     public OrderImportRow? Parse(RowFields row)
     {

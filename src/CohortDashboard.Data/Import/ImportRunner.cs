@@ -17,6 +17,9 @@ public sealed class ImportFile(string path, ImportFormat format)
     public string Path { get; } = path;
     public ImportFormat Format { get; } = format;
 
+    /// <summary>The file's size in bytes.</summary>
+    public long Length => new FileInfo(Path).Length;
+
     /// <summary>How far the latest read has got through the file, 0..1.</summary>
     public double Fraction
     {
@@ -96,9 +99,15 @@ public static class ImportRunner
 {
     /// <summary>Runs the import; see the type's summary.</summary>
     /// <param name="beforeCommit">Adds rows that must commit with the import (the audit row); runs inside its transaction.</param>
-    public static async Task<ImportOutcome> RunAsync(CohortDbContext db, ImportEntity entity, ImportFile file, bool skipInvalid,
+    public static Task<ImportOutcome> RunAsync(CohortDbContext db, ImportEntity entity, ImportFile file, bool skipInvalid,
         Func<CohortDbContext, ImportOutcome, CancellationToken, Task>? beforeCommit = null, IProgress<ImportProgress>? progress = null,
-        int maxListed = ImportReport.DefaultMaxListed, CancellationToken ct = default)
+        int maxListed = ImportReport.DefaultMaxListed, CancellationToken ct = default) =>
+        RunAsync(db, entity, file, skipInvalid, KeyFilter.Log2BitsFor(file.Length), beforeCommit, progress, maxListed, ct);
+
+    /// <summary>As the public overload, with the duplicate filter's size given (tests force collisions with tiny ones).</summary>
+    internal static async Task<ImportOutcome> RunAsync(CohortDbContext db, ImportEntity entity, ImportFile file, bool skipInvalid,
+        int keyFilterLog2Bits, Func<CohortDbContext, ImportOutcome, CancellationToken, Task>? beforeCommit = null,
+        IProgress<ImportProgress>? progress = null, int maxListed = ImportReport.DefaultMaxListed, CancellationToken ct = default)
     {
         _ = db.Scope.OrgId ?? throw new InvalidOperationException("Imports write to one org: use an org-scoped context.");
         var org = await db.Organizations.AsNoTracking().SingleAsync(ct);
@@ -109,20 +118,7 @@ public static class ImportRunner
         var options = new ImportOptions(zone, references);
 
         // Pass 1: validate everything, write nothing.
-        var report = new ImportReport(maxListed);
-        var (source, handle) = file.Open();
-        using (handle)
-        {
-            long read = 0;
-            foreach (var _ in ImportReader.ReadRows(source, entity, options, report))
-            {
-                if (++read % 4096 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    progress?.Report(new ImportProgress(ImportPhase.Validating, file.Fraction, read));
-                }
-            }
-        }
+        var (report, suspects) = Validate(file, entity, options, maxListed, keyFilterLog2Bits, progress, ct);
         progress?.Report(new ImportProgress(ImportPhase.Validating, 1, report.ValidRows));
         if (report.FileUnreadable || report.Mapping is null || (report.HasErrors && !skipInvalid) || report.ValidRows == 0)
             return new ImportOutcome(entity, report, ImportCounts.None, false);
@@ -143,7 +139,9 @@ public static class ImportRunner
             using (againHandle)
             {
                 // Parsing (one core) overlaps the database writes (the other), through a small bounded queue.
-                using var rows = new ReadAhead(ImportReader.ReadRows(again, entity, options, new ImportReport(0)), ct);
+                // Exact for the suspect keys, as the validation was: the same rows are rejected as duplicates.
+                using var rows = new ReadAhead(ImportReader.ReadRows(again, entity, options, new ImportReport(0),
+                    DuplicateKeys.Among(suspects)), ct);
                 counts = await writer.WriteAsync(entity, report.Mapping, rows.Items(), ct);
             }
 
@@ -165,6 +163,44 @@ public static class ImportRunner
         db.ChangeTracker.Clear();
         progress?.Report(new ImportProgress(ImportPhase.Done, 1, counts.Written));
         return new ImportOutcome(entity, report, counts, true);
+    }
+
+    /// <summary>
+    /// The validation pass, in memory that does not grow with the file's row count: one read that checks in-file
+    /// duplicates with a fixed-size Bloom filter (<see cref="DuplicateKeys.Screening"/>). Without a suspect key no key
+    /// repeats and that read's report is final. Otherwise (a real duplicate, or rarely a filter false positive) the file
+    /// is validated again, exactly for the suspect keys only (<see cref="DuplicateKeys.Among"/>), which gives the report
+    /// an all-in-memory check would: the same problems, rows and order. The filter is garbage once this returns.
+    /// </summary>
+    /// <returns>The report, and the suspect keys the write pass checks exactly again.</returns>
+    internal static (ImportReport Report, IReadOnlySet<string> Suspects) Validate(ImportFile file, ImportEntity entity,
+        ImportOptions options, int maxListed, int keyFilterLog2Bits, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var screening = DuplicateKeys.Screening(new KeyFilter(keyFilterLog2Bits));
+        var report = Read(screening);
+        var suspects = screening.Suspects;
+        // Even when the read stopped at a format error: the duplicates before it belong in the report.
+        if (suspects.Count > 0) report = Read(DuplicateKeys.Among(suspects));
+        return (report, suspects);
+
+        ImportReport Read(DuplicateKeys duplicates)
+        {
+            var result = new ImportReport(maxListed);
+            var (source, handle) = file.Open();
+            using (handle)
+            {
+                long read = 0;
+                foreach (var _ in ImportReader.ReadRows(source, entity, options, result, duplicates))
+                {
+                    if (++read % 4096 == 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        progress?.Report(new ImportProgress(ImportPhase.Validating, file.Fraction, read));
+                    }
+                }
+            }
+            return result;
+        }
     }
 
     /// <summary>Enumerates a sequence on a background thread, at most <c>capacity</c> items ahead of the consumer.</summary>
