@@ -13,7 +13,6 @@ using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Web.Features.AccountCohorts;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,13 +22,9 @@ if (args.Length < 1 || args[0].StartsWith("--", StringComparison.Ordinal))
     return 2;
 }
 var path = args[0];
-var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
+var runs = BenchDatabase.Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
 
-var configuration = new ConfigurationBuilder()
-    .AddInMemoryCollection(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)
-        ? new Dictionary<string, string?> { ["ConnectionStrings:Default"] = path, ["Database:Provider"] = "PostgreSQL" }
-        : new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={path}" })
-    .Build();
+var configuration = BenchDatabase.Configuration(path);
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole())
     .AddCohortDatabase(configuration)
@@ -46,7 +41,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
     accounts = await system.Accounts.CountAsync(a => a.OrgId == orgId);
     holdings = await system.AccountProducts.CountAsync(a => a.OrgId == orgId);
 }
-Console.WriteLine($"database {(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL" : path)}: demo org {orgId}, {accounts:N0} accounts, {holdings:N0} account_products; {runs} runs per step");
+Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}, {accounts:N0} accounts, {holdings:N0} account_products; {runs} runs per step");
 
 var timer = new StepTimer();
 
@@ -73,9 +68,4 @@ for (var run = 0; run < runs; run++)
 timer.Print(36);
 return 0;
 
-string? Option(string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
 

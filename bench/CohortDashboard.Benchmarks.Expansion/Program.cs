@@ -12,7 +12,6 @@ using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Web.Features.Expansion;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,14 +21,10 @@ if (args.Length < 1 || args[0].StartsWith("--", StringComparison.Ordinal))
     return 2;
 }
 var path = args[0];
-var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-var seedScale = Option("--seed-scale") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : (double?)null;
+var runs = BenchDatabase.Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
+var seedScale = BenchDatabase.Option(args, "--seed-scale") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : (double?)null;
 
-var configuration = new ConfigurationBuilder()
-    .AddInMemoryCollection(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)
-        ? new Dictionary<string, string?> { ["ConnectionStrings:Default"] = path, ["Database:Provider"] = "PostgreSQL" }
-        : new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={path}" })
-    .Build();
+var configuration = BenchDatabase.Configuration(path);
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole().AddFilter("Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("BENCH_SQL") == "1" ? LogLevel.Information : LogLevel.Warning))
     .AddCohortDatabase(configuration)
@@ -51,7 +46,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
     accounts = await system.Accounts.CountAsync(a => a.OrgId == orgId);
     products = await system.Products.CountAsync(p => p.OrgId == orgId);
 }
-Console.WriteLine($"database {(path.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL" : path)}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
+Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
 
 var actor = new ExpansionActor("benchmark", "admin", null, false);
 var timer = new StepTimer();
@@ -79,9 +74,4 @@ for (var run = 0; run < runs; run++)
 timer.Print(40);
 return 0;
 
-string? Option(string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
 
