@@ -65,7 +65,7 @@ public sealed class OidcTestProvider : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"The test OIDC provider exited: {Output}");
@@ -78,7 +78,7 @@ public sealed class OidcTestProvider : IAsyncDisposable
             catch (TaskCanceledException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The test OIDC provider did not serve discovery within 30 s: {Output}");
+        throw new TimeoutException($"The test OIDC provider did not serve discovery within 60 s: {Output}");
     }
 
     /// <summary>Makes the provider sign with a brand-new key (new kid), as a real key rotation does.</summary>

@@ -85,7 +85,7 @@ public static class AccountCohortEndpoints
     private static async Task<Results<Ok<CohortDefinitionRecord>, ValidationProblem, ProblemHttpResult>> UpdateCustomAsync(
         string id, HttpRequest request, ClaimsPrincipal user, AccountCohortService service, CancellationToken ct)
     {
-        if (!TryParseId(id, out var cohortId)) return NotFound();
+        if (!QueryValues.TryParseId(id, out var cohortId)) return NotFound();
         var (body, invalid) = await ReadBodyAsync(request, ct);
         if (invalid is not null) return invalid;
         var result = await service.UpdateCustomAsync(Actor(user), cohortId, Name(body), Criteria(body), ct);
@@ -97,7 +97,7 @@ public static class AccountCohortEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCustomAsync(
         string id, ClaimsPrincipal user, AccountCohortService service, CancellationToken ct)
     {
-        if (!TryParseId(id, out var cohortId) || !await service.DeleteCustomAsync(Actor(user), cohortId, ct)) return NotFound();
+        if (!QueryValues.TryParseId(id, out var cohortId) || !await service.DeleteCustomAsync(Actor(user), cohortId, ct)) return NotFound();
         return TypedResults.NoContent();
     }
 
@@ -107,7 +107,7 @@ public static class AccountCohortEndpoints
         var (body, invalid) = await ReadBodyAsync(request, ct);
         if (invalid is not null) return invalid;
         if (Criteria(body) is not { } criteria)
-            return Invalid("filter_criteria", "filter_criteria is required.");
+            return QueryValues.Invalid("filter_criteria", "filter_criteria is required.");
         var (count, errors) = await service.PreviewAsync(criteria, ct);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "Invalid filter");
         return TypedResults.Ok(new PreviewResponse(count!.Value));
@@ -130,12 +130,7 @@ public static class AccountCohortEndpoints
         [AsParameters] SnapshotsQuery query, AccountCohortService service, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        long? cohortId = null;
-        if (query.CohortId is not null)
-        {
-            if (TryParseId(query.CohortId, out var id)) cohortId = id;
-            else errors["cohort_id"] = ["cohort_id must be a cohort definition id (a positive whole number)."];
-        }
+        var cohortId = QueryValues.Id(query.CohortId, "cohort_id", errors, "a cohort definition id");
         var type = ParseType(query.CohortType, errors);
         var from = ParseMonth(query.From, "from", errors);
         var to = ParseMonth(query.To, "to", errors);
@@ -150,10 +145,7 @@ public static class AccountCohortEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var type = ParseType(query.CohortType, errors) ?? CohortType.Vintage;
-        var months = AccountCohortService.MaxCurveMonths;
-        if (query.Months is not null
-            && !(int.TryParse(query.Months, NumberStyles.None, CultureInfo.InvariantCulture, out months) && months is >= 1 and <= AccountCohortService.MaxCurveMonths))
-            errors["months"] = [$"months must be a whole number from 1 to {AccountCohortService.MaxCurveMonths}."];
+        var months = QueryValues.WholeNumber(query.Months, "months", 1, AccountCohortService.MaxCurveMonths, errors) ?? AccountCohortService.MaxCurveMonths;
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
         return TypedResults.Ok(await service.GetVintageCurvesAsync(type, months, ct));
     }
@@ -197,9 +189,6 @@ public static class AccountCohortEndpoints
         TypedResults.Problem("No cohort definition with that id in this organization (custom cohorts only for writes).",
             title: "Not found", statusCode: StatusCodes.Status404NotFound);
 
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
-
     private static async Task<(JsonElement Body, ValidationProblem? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         try
@@ -210,7 +199,7 @@ public static class AccountCohortEndpoints
         catch (JsonException)
         {
         }
-        return (default, Invalid("body", $"The body must be a JSON object like {CustomBodyExample}."));
+        return (default, QueryValues.Invalid("body", $"The body must be a JSON object like {CustomBodyExample}."));
     }
 
     private static string? Name(JsonElement body) =>
@@ -241,9 +230,6 @@ public static class AccountCohortEndpoints
         errors[name] = [$"{name} must be a month like 2025-07 (or a date like 2025-07-01)."];
         return null;
     }
-
-    private static bool TryParseId(string text, out long id) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
 }
 
 public static class AccountCohortExtensions

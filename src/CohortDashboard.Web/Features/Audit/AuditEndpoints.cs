@@ -1,5 +1,5 @@
-using System.Globalization;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -28,28 +28,12 @@ public static class AuditEndpoints
         [AsParameters] AuditQuery query, AuditLogService audit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var from = ParseInstant(query.From, "from", errors);
-        var to = ParseInstant(query.To, "to", errors);
-        var page = ParseCount(query.Page, "page", 1, int.MaxValue, errors) ?? 1;
-        var pageSize = ParseCount(query.PageSize, "page_size", 1, AuditLogService.MaxPageSize, errors) ?? 50;
+        var from = QueryValues.Instant(query.From, "from", errors);
+        var to = QueryValues.Instant(query.To, "to", errors);
+        var page = QueryValues.WholeNumber(query.Page, "page", 1, int.MaxValue, errors) ?? 1;
+        var pageSize = QueryValues.WholeNumber(query.PageSize, "page_size", 1, AuditLogService.MaxPageSize, errors) ?? 50;
         if (from is not null && to is not null && from >= to) errors["to"] = ["'to' must be after 'from'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await audit.ListAsync(new AuditFilter(query.Action, query.Actor, from, to, page, pageSize), ct));
-    }
-
-    private static DateTime? ParseInstant(string? value, string name, Dictionary<string, string[]> errors)
-    {
-        if (value is null) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed.UtcDateTime;
-        errors[name] = [$"'{value}' is not an ISO 8601 date or instant."];
-        return null;
-    }
-
-    private static int? ParseCount(string? value, string name, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (value is null) return null;
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max) return parsed;
-        errors[name] = [$"'{value}' is not a whole number from {min} to {max}."];
-        return null;
     }
 }

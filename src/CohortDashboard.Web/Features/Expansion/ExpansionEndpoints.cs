@@ -51,7 +51,7 @@ public static class ExpansionEndpoints
         {
             if (string.Equals(query.Segment, AffinitySegments.All, StringComparison.OrdinalIgnoreCase)) segment = AffinitySegments.All;
             else if (EnumNames.TryParseSegment(query.Segment, out var parsed)) segment = parsed.ToWire();
-            else return Invalid("segment", $"Unknown segment '{query.Segment}'; use one of: {string.Join(", ", ExpansionService.SegmentChoices)}.");
+            else return QueryValues.Invalid("segment", $"Unknown segment '{query.Segment}'; use one of: {string.Join(", ", ExpansionService.SegmentChoices)}.");
         }
         return TypedResults.Ok(await service.GetAffinityAsync(segment, ct));
     }
@@ -97,22 +97,17 @@ public static class ExpansionEndpoints
         var errors = new Dictionary<string, string[]>();
         var filter = new SignalFilter
         {
-            AccountId = ParseId(query.AccountId, "account_id", errors),
-            ProductId = ParseId(query.ProductId, "product_id", errors),
+            AccountId = QueryValues.Id(query.AccountId, "account_id", errors, "an account id"),
+            ProductId = QueryValues.Id(query.ProductId, "product_id", errors, "a product id"),
         };
         if (query.Status is not null)
         {
             if (SignalStatusService.TryParseStatus(query.Status, out var status)) filter = filter with { Status = status };
             else errors["status"] = [$"Unknown status '{query.Status}'; use pending, pitched, won or dismissed."];
         }
-        if (query.Priority is not null)
-        {
-            if (int.TryParse(query.Priority, NumberStyles.None, CultureInfo.InvariantCulture, out var priority) && priority is >= 1 and <= 5)
-                filter = filter with { Priority = priority };
-            else errors["priority"] = ["priority must be a whole number from 1 to 5."];
-        }
-        var page = ParseBounded(query.Page, "page", 1, 1, int.MaxValue / MaxPageSize, errors);
-        var pageSize = ParseBounded(query.PageSize, "page_size", DefaultPageSize, 1, MaxPageSize, errors);
+        if (QueryValues.WholeNumber(query.Priority, "priority", 1, 5, errors) is { } priority) filter = filter with { Priority = priority };
+        var page = QueryValues.WholeNumber(query.Page, "page", 1, int.MaxValue / MaxPageSize, errors) ?? 1;
+        var pageSize = QueryValues.WholeNumber(query.PageSize, "page_size", 1, MaxPageSize, errors) ?? DefaultPageSize;
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
 
         var result = await service.GetSignalsAsync(filter, page, pageSize, ct);
@@ -138,10 +133,10 @@ public static class ExpansionEndpoints
         }
         catch (JsonException)
         {
-            return Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
+            return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
         }
         if (body.ValueKind != JsonValueKind.Object)
-            return Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
+            return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
 
         var errors = new Dictionary<string, string[]>();
         long signalId = 0;
@@ -177,25 +172,6 @@ public static class ExpansionEndpoints
     private static ProblemHttpResult AdminOnly() =>
         TypedResults.Problem("Recomputing affinity and generating signals is for admins (or API keys with expansion:write).",
             title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
-
-    private static long? ParseId(string? text, string name, Dictionary<string, string[]> errors)
-    {
-        if (text is null) return null;
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) return id;
-        errors[name] = [$"{name} must be a positive whole number."];
-        return null;
-    }
-
-    private static int ParseBounded(string? text, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (text is null) return fallback;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
-        errors[name] = [$"{name} must be a whole number from {min} to {max}."];
-        return fallback;
-    }
 
     private static bool TryReadId(JsonElement element, out long id)
     {
