@@ -192,7 +192,7 @@ public static class ExpansionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignalBoardNotifier>();
-        services.AddSingleton<OrgJobs>();
+        services.TryAddSingleton<OrgJobs>();
         services.AddScoped<ExpansionService>();
         services.AddScoped<SignalStatusService>();
         return services;
