@@ -150,13 +150,14 @@ public static class ImportEndpoints
             $"{kind.ToWireName()}-template.csv");
     }
 
-    private static Results<PushStreamHttpResult, ProblemHttpResult> Export(string entity, ImportService service)
+    private static Results<PushStreamHttpResult, ProblemHttpResult> Export(string entity, ImportService service, CancellationToken ct)
     {
         if (!ImportColumns.TryParseEntity(entity, out var kind)) return UnknownEntity(entity);
         return TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, ImportExport.Utf8, 64 * 1024, leaveOpen: true);
-            await service.ExportAsync(kind, writer, CancellationToken.None);
+            // Stops reading the database when the client goes away mid-download.
+            await service.ExportAsync(kind, writer, ct);
         }, "text/csv; charset=utf-8", service.ExportFileName(kind));
     }
 
