@@ -42,6 +42,27 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     /// <summary>
+    /// Clicks a control that puts <paramref name="urlPart"/> into the URL. A click that lands while the page re-renders
+    /// the control (the first results arriving) can be lost, so it is repeated until the URL changes.
+    /// </summary>
+    private static async Task ClickUntilUrlAsync(IPage page, ILocator control, string urlPart)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await control.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => Uri.UnescapeDataString(url).Contains(urlPart, StringComparison.Ordinal),
+                    new() { Timeout = 10_000, WaitUntil = WaitUntilState.Commit });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Opens a Radzen dropdown and picks an item. A re-render that lands between opening and picking closes the popup,
     /// so the open is retried until the item is there to click.
     /// </summary>
@@ -72,7 +93,7 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
         if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
             await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "cohorts.png"), FullPage = true });
 
-        await page.Locator("[data-testid='granularity-select']").GetByText("Quarter", new() { Exact = true }).ClickAsync();
+        await ClickUntilUrlAsync(page, page.Locator("[data-testid='granularity-select']").GetByText("Quarter", new() { Exact = true }), "grain=quarter");
         var quarterly = await WaitForChangeAsync(page, monthly, "grain=quarter");
         Assert.Equal("Q0", (await page.Locator($"{Table} [data-testid='cohort-offset']").First.TextContentAsync())?.Trim());
 
@@ -167,9 +188,8 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
         var page = await OpenAsync(session);
         var cohorts = await page.Locator($"{Table} tbody [data-testid='cohort-row']").CountAsync();
 
-        await page.Locator("[data-testid='view-select']").GetByText("Curves", new() { Exact = true }).ClickAsync();
+        await ClickUntilUrlAsync(page, page.Locator("[data-testid='view-select']").GetByText("Curves", new() { Exact = true }), "view=curves");
 
-        await page.WaitForURLAsync(url => url.Contains("view=curves", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         var chart = page.Locator("[data-chart^='cohort-curves'] svg.main-svg").First;
         await Assertions.Expect(chart).ToBeVisibleAsync(new() { Timeout = 15_000 });
         Assert.InRange(await page.Locator("[data-chart^='cohort-curves'] g.scatterlayer g.trace").CountAsync(), 2, cohorts + 1);
