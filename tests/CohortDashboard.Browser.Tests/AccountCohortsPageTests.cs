@@ -115,7 +115,10 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         await PickAsync(page, "custom-op", "is at least");
         await page.Locator("[data-testid='custom-text']").FillAsync("70");
         await page.Locator("[data-testid='custom-text']").PressAsync("Tab");
-        var healthySmb = await CountAsync(count, smb);
+        // Each pick above changes the count on its way (a new condition starts with a default value), so the count to
+        // expect is the API's preview of the final conditions, which the page must end up showing.
+        var healthySmb = await PreviewCountAsync("""{"and":[{"field":"account.segment","op":"equals","value":"SMB"},{"field":"account.health_score","op":"greater_than_or_equals","value":70}]}""");
+        await Assertions.Expect(count).ToHaveTextAsync(new Regex($@"(^|[^\d,]){healthySmb:N0} matching accounts"));
         await page.Locator("[data-testid='custom-name']").FillAsync("Healthy SMB (browser)");
         await page.Locator("[data-testid='custom-save']").ClickAsync();
 
@@ -151,7 +154,6 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         Assert.StartsWith((await focus.Locator("strong").TextContentAsync() ?? "").Split(" · ")[0], message);
     }
 
-    /// <summary>Waits for the live count to show a number other than <paramref name="previous"/> and returns it.</summary>
     [Fact]
     public async Task AdminSettings_ThresholdSaved_PageSaysStaleUntilRecompute()
     {
@@ -179,6 +181,18 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         Assert.Empty(session.ConsoleErrors);
     }
 
+    private async Task<int> PreviewCountAsync(string criteria)
+    {
+        using var api = new HttpClient { BaseAddress = browser.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", CohortAppFactory.TestApiKey);
+        using var response = await api.PostAsync("/api/cohorts/definitions/custom/preview",
+            new StringContent($$"""{"filter_criteria":{{criteria}}}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return body.RootElement.GetProperty("member_count").GetInt32();
+    }
+
+    /// <summary>Waits for the live count to show a number other than <paramref name="previous"/> and returns it.</summary>
     private static async Task<int> CountAsync(ILocator count, int? previous)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -78,7 +78,9 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await page.Locator("[data-testid='audit-action']").SelectOptionAsync("api_key.created");
         await page.Locator("[data-testid='audit-apply']").ClickAsync();
 
+        // The unfiltered list already shows the key's row, so wait for the filter itself: no other action left.
         var events = page.Locator("[data-testid='audit-event']");
+        await Assertions.Expect(events.Locator("code").Filter(new() { HasNotTextString = "api_key.created" })).ToHaveCountAsync(0);
         await Assertions.Expect(events.Filter(new() { HasText = "Audit trail key" })).Not.ToHaveCountAsync(0);
         foreach (var action in await events.Locator("code").AllTextContentsAsync()) Assert.Equal("api_key.created", action);
         Assert.Empty(session.ConsoleErrors);

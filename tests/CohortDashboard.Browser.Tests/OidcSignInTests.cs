@@ -43,7 +43,7 @@ public sealed class OidcSignInTests(OidcBrowserFixture fixture) : IClassFixture<
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin");
         await SignInAtProviderAsync(page, "alice");
 
-        await page.WaitForURLAsync(url => IsApp(url, "/cohorts"));
+        await page.WaitForURLAsync(url => IsApp(url, "/cohorts"), ArrivedOnly);
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator("[data-testid='user-name']")).ToHaveTextAsync("Alice Admin");
         await Assertions.Expect(page.Locator("[data-testid='user-role']")).ToHaveTextAsync("Admin");
