@@ -22,6 +22,17 @@ public sealed record AccountCohortPageModel(
 
     public SnapshotRecord? Snapshot(string cohortId, string period) =>
         Snapshots.FirstOrDefault(s => s.CohortId == cohortId && s.Period == period);
+
+    /// <summary>The snapshot a heatmap click points at: the cohort by its row label, the month by its column.</summary>
+    public SnapshotRecord? SnapshotAt(string? cohortName, string? period) =>
+        Snapshots.FirstOrDefault(s => s.CohortName == cohortName && s.Period == period);
+
+    /// <summary>The months the snapshots span, as "yyyy-MM – yyyy-MM"; empty without snapshots.</summary>
+    public string SnapshotRange => Snapshots.Count == 0
+        ? ""
+        : $"{Snapshots.Min(s => s.Period)} – {Snapshots.Max(s => s.Period)}";
+
+    public int HeatmapRows => Snapshots.Select(s => s.CohortId).Distinct().Count();
 }
 
 /// <summary>Plotly figures of the page: NRR/GRR heatmaps (cohort × month) and vintage curves (one line per cohort).</summary>
@@ -100,13 +111,10 @@ public static class AccountCohortCharts
 
     private static string Hover(SnapshotRecord s, string measure, decimal? value, string currency)
     {
-        var c = CultureInfo.InvariantCulture;
-        return string.Create(c,
-            $"{s.CohortName} · {s.Period}<br>{measure}: {(value is { } v ? v.ToString("0.##", c) + " %" : "–")}" +
-            $"<br>Members paying: {s.Members:N0}<br>Starting ARR: {Money(s.StartingArr, currency)} → {Money(s.TotalArr, currency)}" +
-            $"<br>Expansion {Money(s.ExpansionArr, currency)} · contraction {Money(s.ContractionArr, currency)} · churn {Money(s.ChurnArr, currency)} ({s.ChurnCount} accounts)");
+        string Money(decimal amount) => AccountCohortFormat.Money(amount, currency);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{s.CohortName} · {s.Period}<br>{measure}: {AccountCohortFormat.Percent(value)}" +
+            $"<br>Members paying: {s.Members:N0}<br>Starting ARR: {Money(s.StartingArr)} → {Money(s.TotalArr)}" +
+            $"<br>Expansion {Money(s.ExpansionArr)} · contraction {Money(s.ContractionArr)} · churn {Money(s.ChurnArr)} ({s.ChurnCount} accounts)");
     }
-
-    public static string Money(decimal amount, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency} {amount:N0}");
 }

@@ -1,0 +1,157 @@
+using System.Net;
+using CohortDashboard.Web.Features.AccountCohorts;
+using CohortDashboard.Web.Tests.Components;
+using Microsoft.AspNetCore.Components;
+
+namespace CohortDashboard.Web.Tests.AccountCohorts;
+
+/// <summary>The /account-cohorts page's parts rendered with the framework's HtmlRenderer, over hand-built snapshots.</summary>
+public sealed class AccountCohortComponentsTests
+{
+    private static SnapshotRecord Snapshot(string id, string name, string period, decimal? nrr, decimal startingArr = 1000m, decimal totalArr = 1100m) =>
+        new(id, name, "vintage", period, Members: 4, startingArr, totalArr, ExpansionArr: 150m, ContractionArr: 0m, ChurnArr: 50m,
+            ChurnCount: 1, nrr, Grr: 95m, AvgHealth: 71.25m, AvgRisk: 20m, ProductsPerAccount: 2.5m, AdoptionPct: 64.44m,
+            ComputedAt: new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc));
+
+    private static AccountCohortPageModel Model(params SnapshotRecord[] snapshots) =>
+        new("vintage", "EUR", new StaleState(false, null, null), [], snapshots, new VintageCurvesResponse([], 0, 36, "arr"), [],
+            new ComparisonResponse(null, [], 12));
+
+    private static async Task<string> RenderAsync<TComponent>(Dictionary<string, object?> parameters) where TComponent : IComponent =>
+        WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsync<TComponent>(parameters));
+
+    private static AnomalyRecord Anomaly(int i) =>
+        new("low_nrr", i % 2 == 0 ? "critical" : "warning", "7", "Vintage 2025-Q1", "vintage", $"2026-{i % 12 + 1:00}", 80m, 90m, $"anomaly {i}");
+
+    [Fact]
+    public void PageModel_Snapshots_RangeRowsAndClickLookupFromTheData()
+    {
+        var model = Model(
+            Snapshot("1", "Vintage 2025-Q1", "2026-03", 101m),
+            Snapshot("1", "Vintage 2025-Q1", "2025-11", 99m),
+            Snapshot("2", "Vintage 2025-Q2", "2026-01", null));
+
+        Assert.Equal("2025-11 – 2026-03", model.SnapshotRange);
+        Assert.Equal(2, model.HeatmapRows);
+        Assert.Equal(99m, model.SnapshotAt("Vintage 2025-Q1", "2025-11")?.Nrr);
+        Assert.Null(model.SnapshotAt("Vintage 2025-Q2", "2025-11"));
+        Assert.Equal("", Model().SnapshotRange);
+        Assert.Equal(0, Model().HeatmapRows);
+    }
+
+    [Theory]
+    [InlineData(null, "–")]
+    [InlineData("101.5", "101.5 %")]
+    [InlineData("99.999", "100 %")]
+    [InlineData("0", "0 %")]
+    public void Percent_Value_TwoDecimalsAtMostOrDash(string? value, string expected) =>
+        Assert.Equal(expected, AccountCohortFormat.Percent(value is null ? null : decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void Money_Amount_CurrencyAndWholeUnitsWithThousands() =>
+        Assert.Equal("EUR 1,234,568", AccountCohortFormat.Money(1_234_567.5m, "EUR"));
+
+    [Fact]
+    public async Task FocusCard_WithSnapshot_ShowsItsNumbers()
+    {
+        var html = await RenderAsync<CohortFocusCard>(new()
+        {
+            [nameof(CohortFocusCard.CohortId)] = "1",
+            [nameof(CohortFocusCard.CohortName)] = "ignored when the snapshot names it",
+            [nameof(CohortFocusCard.Period)] = "2026-03",
+            [nameof(CohortFocusCard.Snapshot)] = Snapshot("1", "Vintage 2025-Q1", "2026-03", 110m),
+            [nameof(CohortFocusCard.Currency)] = "EUR",
+        });
+
+        Assert.Contains("data-period=\"2026-03\"", html);
+        Assert.Contains("<strong>Vintage 2025-Q1 · 2026-03</strong>", html);
+        Assert.Contains("110 %", html);
+        Assert.Contains("EUR 1,100", html);
+        Assert.Contains("Starting ARR EUR 1,000 · expansion EUR 150", html);
+        Assert.Contains("adoption 64.4 %", html);
+    }
+
+    [Fact]
+    public async Task FocusCard_MonthWithoutSnapshot_SaysSoUnderTheGivenName()
+    {
+        var html = await RenderAsync<CohortFocusCard>(new()
+        {
+            [nameof(CohortFocusCard.CohortId)] = "2",
+            [nameof(CohortFocusCard.CohortName)] = "Segment SMB",
+            [nameof(CohortFocusCard.Period)] = "2026-04",
+            [nameof(CohortFocusCard.Snapshot)] = null,
+            [nameof(CohortFocusCard.Currency)] = "EUR",
+        });
+
+        Assert.Contains("<strong>Segment SMB · 2026-04</strong>", html);
+        Assert.Contains("No snapshot for this month", html);
+        Assert.DoesNotContain("cd-kpis", html);
+    }
+
+    [Fact]
+    public async Task AnomalyList_MoreThanAPage_ShowsTwentyAndAShowMoreButton()
+    {
+        var html = await RenderAsync<CohortAnomalyList>(new()
+        {
+            [nameof(CohortAnomalyList.Anomalies)] = Enumerable.Range(1, 23).Select(Anomaly).ToList(),
+        });
+
+        Assert.Equal(20, html.Split("data-testid=\"anomaly\"").Length - 1);
+        Assert.Contains(">anomaly 20</button>", html);
+        Assert.DoesNotContain(">anomaly 21</button>", html);
+        Assert.Contains("Show more", html);
+        Assert.Contains(">23</small>", html);
+    }
+
+    [Fact]
+    public async Task AnomalyList_Empty_SaysNoneAndNoButton()
+    {
+        var html = await RenderAsync<CohortAnomalyList>(new() { [nameof(CohortAnomalyList.Anomalies)] = Array.Empty<AnomalyRecord>() });
+
+        Assert.Contains("No anomalies with the current thresholds.", html);
+        Assert.DoesNotContain("Show more", html);
+    }
+
+    [Fact]
+    public async Task ComparisonTable_BestAndWorst_BadgesOnlyOnThose()
+    {
+        var html = await RenderAsync<CohortComparisonTable>(new()
+        {
+            [nameof(CohortComparisonTable.Comparison)] = new ComparisonResponse("2026-10",
+            [
+                new ComparisonRecord("1", "Vintage 2025-Q1", "vintage", 120.5m, 5000m, 1, "best"),
+                new ComparisonRecord("2", "Vintage 2025-Q2", "vintage", 100m, 4000m, 2, "normal"),
+                new ComparisonRecord("3", "Vintage 2025-Q3", "vintage", 80m, 3000m, 3, "worst"),
+            ], 12),
+            [nameof(CohortComparisonTable.Currency)] = "USD",
+        });
+
+        Assert.Contains("NRR over the 12 months to 2026-10", html);
+        Assert.Equal(2, html.Split("data-testid=\"comparison-label\"").Length - 1);
+        Assert.Contains("120.5 %", html);
+        Assert.Contains("USD 3,000", html);
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task DefinitionTables_CustomCohorts_DeleteButtonOnlyWhenAllowed(bool canDelete, int buttons)
+    {
+        CohortDefinitionRecord Definition(string id, string type, string name, int members) =>
+            new(id, "1", name, type, "segment", name, null, members);
+        var html = await RenderAsync<CohortDefinitionTables>(new()
+        {
+            [nameof(CohortDefinitionTables.ByType)] = new List<(string, IReadOnlyList<CohortDefinitionRecord>)>
+            {
+                ("segment", [Definition("1", "segment", "Segment SMB", 1234)]),
+                ("custom", [Definition("2", "custom", "Healthy SMB", 56)]),
+            },
+            [nameof(CohortDefinitionTables.CanDelete)] = canDelete,
+        });
+
+        Assert.Contains("data-testid=\"definitions-segment\"", html);
+        Assert.Contains("<h3>Custom <small class=\"cd-muted\">1 cohorts</small></h3>", html);
+        Assert.Contains(">1,234</td>", html);
+        Assert.Equal(buttons, html.Split("data-testid=\"definition-delete\"").Length - 1);
+    }
+}
