@@ -10,6 +10,7 @@ using CohortDashboard.Benchmarks;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Expansion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,7 @@ await using (var system = DatabaseInitializer.CreateSystemContext(services))
 }
 Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}, {accounts:N0} accounts, {products} products; {runs} runs per step");
 
-var actor = new ExpansionActor("benchmark", "admin", null, false);
+var actor = new Actor("benchmark", "admin", null, false);
 var timer = new StepTimer();
 
 for (var run = 0; run < runs; run++)

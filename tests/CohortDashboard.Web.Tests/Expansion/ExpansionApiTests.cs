@@ -7,6 +7,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Testing;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Expansion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -356,7 +357,7 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         // Through the service the loser gets a conflict carrying the winner's state, never an overwrite.
         var service = scopeB.ServiceProvider.GetRequiredService<SignalStatusService>();
         var result = await service.ChangeStatusAsync(id, SignalStatus.Dismissed, signalB.Version - 1,
-            new ExpansionActor("test", "admin", null, false), Ct);
+            new Actor("test", "admin", null, false), Ct);
         Assert.Equal(StatusChangeOutcome.Conflict, result.Outcome);
         Assert.Equal("won", result.Signal!.Status);
     }

@@ -2,7 +2,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Testing;
-using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.EntityFrameworkCore;
@@ -15,14 +15,14 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
 {
     private const long Contoso = DemoDataGenerator.ContosoOrgId;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly ExpansionActor Admin = new("demo-contoso-admin", "admin", null, false);
+    private static readonly Actor Admin = new("demo-contoso-admin", "admin", null, false);
 
     private sealed class Step(int order, string name, List<string> log, bool fail = false, Func<Task>? during = null) : IRecomputeStep
     {
         public int Order => order;
         public string Name => name;
 
-        public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+        public async Task<string> RunAsync(Actor actor, CancellationToken ct)
         {
             log.Add(name);
             if (during is not null) await during();

@@ -1,4 +1,4 @@
-using CohortDashboard.Web.Features.Expansion;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Import;
 
 namespace CohortDashboard.Web.Features.AccountCohorts;
@@ -12,7 +12,7 @@ public sealed class AccountCohortsRecomputeStep(AccountCohortService cohorts) : 
     public int Order => 200;
     public string Name => "Account cohorts";
 
-    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
         var definitions = await cohorts.GenerateDefinitionsAsync(actor.Subject, ct);
         var snapshots = await cohorts.RecomputeSnapshotsAsync(actor.Subject, ct);

@@ -59,7 +59,7 @@ public static class ExpansionEndpoints
     private static async Task<Results<Ok<AffinityRecomputeResponse>, ProblemHttpResult>> RecomputeAffinityAsync(
         ClaimsPrincipal user, ExpansionService service, CancellationToken ct)
     {
-        var actor = ExpansionActor.From(user);
+        var actor = Actor.From(user);
         if (!actor.MayRun) return AdminOnly();
         try
         {
@@ -74,7 +74,7 @@ public static class ExpansionEndpoints
     private static async Task<Results<Ok<SignalsGenerateResponse>, ProblemHttpResult>> GenerateSignalsAsync(
         ClaimsPrincipal user, ExpansionService service, CancellationToken ct)
     {
-        var actor = ExpansionActor.From(user);
+        var actor = Actor.From(user);
         if (!actor.MayRun) return AdminOnly();
         try
         {
@@ -156,7 +156,7 @@ public static class ExpansionEndpoints
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid request");
 
-        var result = await statuses.ChangeStatusAsync(signalId, status, expectedVersion, ExpansionActor.From(user), ct);
+        var result = await statuses.ChangeStatusAsync(signalId, status, expectedVersion, Actor.From(user), ct);
         return result.Outcome switch
         {
             StatusChangeOutcome.Changed or StatusChangeOutcome.Unchanged => TypedResults.Ok(new SignalPatchResponse(true, result.Signal!)),

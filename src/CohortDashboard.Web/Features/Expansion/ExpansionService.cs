@@ -4,6 +4,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
 using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Platform;
 
 namespace CohortDashboard.Web.Features.Expansion;
@@ -24,7 +25,7 @@ public sealed class ExpansionService(
     // ---------------------------------------------------------------- affinity
 
     /// <summary>Recomputes the org's matrix for "all" and each segment and replaces its entries in one transaction.</summary>
-    public async Task<AffinityRecomputeResponse> RecomputeAffinityAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<AffinityRecomputeResponse> RecomputeAffinityAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
@@ -120,7 +121,7 @@ public sealed class ExpansionService(
     /// Scores every active account against the matrix, deletes the org's pending signals and inserts the new ones in one
     /// transaction. Pitched, won and dismissed signals stay, and no new signal repeats their account + product.
     /// </summary>
-    public async Task<SignalsGenerateResponse> GenerateSignalsAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<SignalsGenerateResponse> GenerateSignalsAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
@@ -406,7 +407,7 @@ public sealed class ExpansionService(
             .Select(p => new ProductRecord(p.Id, p.Name, p.Category, p.AnnualPrice, p.IsActive))
             .ToListAsync(ct);
 
-    internal static AuditEvent Audit(ExpansionActor actor, DateTime at, string action, string targetType, string? targetId, object? before, object? after) =>
+    internal static AuditEvent Audit(Actor actor, DateTime at, string action, string targetType, string? targetId, object? before, object? after) =>
         AuditRecord.Create(actor.Subject, at, action, targetType, targetId, before, after);
 
     private static string? StatusOf(string? json)

@@ -1,5 +1,6 @@
 using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
+using CohortDashboard.Web.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace CohortDashboard.Web.Features.Expansion;
@@ -33,7 +34,7 @@ public sealed class SignalStatusService(IDbContextFactory<CohortDbContext> dbFac
     /// as a conflict. Null (API clients that do not send it) still detects two writers racing on one version.
     /// </param>
     public async Task<StatusChangeResult> ChangeStatusAsync(
-        long signalId, SignalStatus to, int? expectedVersion, ExpansionActor actor, CancellationToken ct)
+        long signalId, SignalStatus to, int? expectedVersion, Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var signal = await db.ExpansionSignals.FirstOrDefaultAsync(s => s.Id == signalId, ct);

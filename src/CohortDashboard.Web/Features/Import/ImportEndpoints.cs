@@ -166,7 +166,7 @@ public static class ImportEndpoints
     {
         try
         {
-            var result = await recompute.RunAsync(ExpansionActor.From(user), null, ct);
+            var result = await recompute.RunAsync(Actor.From(user), null, ct);
             return TypedResults.Ok(new RecomputeResponse(result.Succeeded, result.Steps
                 .Select(s => new RecomputeStepDto(s.Name, s.State.ToString().ToLowerInvariant(), s.Summary, (long)s.Elapsed.TotalMilliseconds))
                 .ToList()));

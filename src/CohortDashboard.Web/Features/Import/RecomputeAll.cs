@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CohortDashboard.Data;
 using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Platform;
@@ -22,7 +23,7 @@ public interface IRecomputeStep
     string Name { get; }
 
     /// <summary>Runs the step for the current org; returns a one-line summary ("84,000 orders → 51,200 fact rows").</summary>
-    Task<string> RunAsync(ExpansionActor actor, CancellationToken ct);
+    Task<string> RunAsync(Actor actor, CancellationToken ct);
 }
 
 /// <summary>Rebuilds the org's customer cohort facts (cohort queries use the exact order path until this has run).</summary>
@@ -31,7 +32,7 @@ public sealed class CohortFactsStep(CohortService cohorts) : IRecomputeStep
     public int Order => 100;
     public string Name => "Cohort facts";
 
-    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
         var result = await cohorts.RebuildFactsAsync(ct);
         return $"{result.Orders:N0} orders → {result.Rows:N0} fact rows";
@@ -44,7 +45,7 @@ public sealed class AffinityStep(ExpansionService expansion) : IRecomputeStep
     public int Order => 300;
     public string Name => "Product affinity";
 
-    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
         var result = await expansion.RecomputeAffinityAsync(actor, ct);
         return $"{result.EntriesComputed:N0} entries over {result.Products:N0} products and {result.Accounts:N0} accounts";
@@ -57,7 +58,7 @@ public sealed class SignalsStep(ExpansionService expansion) : IRecomputeStep
     public int Order => 400;
     public string Name => "Expansion signals";
 
-    public async Task<string> RunAsync(ExpansionActor actor, CancellationToken ct)
+    public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
         var result = await expansion.GenerateSignalsAsync(actor, ct);
         return $"{result.SignalsGenerated:N0} signals for {result.AccountsAnalyzed:N0} accounts";
@@ -90,7 +91,7 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
     public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToList();
 
     /// <summary>Runs the steps; <paramref name="progress"/> gets the whole step list after every change.</summary>
-    public async Task<RecomputeAllResult> RunAsync(ExpansionActor actor, IProgress<IReadOnlyList<RecomputeStepStatus>>? progress,
+    public async Task<RecomputeAllResult> RunAsync(Actor actor, IProgress<IReadOnlyList<RecomputeStepStatus>>? progress,
         CancellationToken ct)
     {
         long orgId;
