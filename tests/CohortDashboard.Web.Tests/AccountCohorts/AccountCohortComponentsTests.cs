@@ -1,7 +1,5 @@
-using System.Net;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Tests.Components;
-using Microsoft.AspNetCore.Components;
 
 namespace CohortDashboard.Web.Tests.AccountCohorts;
 
@@ -16,9 +14,6 @@ public sealed class AccountCohortComponentsTests
     private static AccountCohortPageModel Model(params SnapshotRecord[] snapshots) =>
         new("vintage", "EUR", new StaleState(false, null, null), [], snapshots, new VintageCurvesResponse([], 0, 36, "arr"), [],
             new ComparisonResponse(null, [], 12));
-
-    private static async Task<string> RenderAsync<TComponent>(Dictionary<string, object?> parameters) where TComponent : IComponent =>
-        WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsync<TComponent>(parameters));
 
     private static AnomalyRecord Anomaly(int i) =>
         new("low_nrr", i % 2 == 0 ? "critical" : "warning", "7", "Vintage 2025-Q1", "vintage", $"2026-{i % 12 + 1:00}", 80m, 90m, $"anomaly {i}");
@@ -54,7 +49,7 @@ public sealed class AccountCohortComponentsTests
     [Fact]
     public async Task FocusCard_WithSnapshot_ShowsItsNumbers()
     {
-        var html = await RenderAsync<CohortFocusCard>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortFocusCard>(new()
         {
             [nameof(CohortFocusCard.CohortId)] = "1",
             [nameof(CohortFocusCard.CohortName)] = "ignored when the snapshot names it",
@@ -74,7 +69,7 @@ public sealed class AccountCohortComponentsTests
     [Fact]
     public async Task FocusCard_MonthWithoutSnapshot_SaysSoUnderTheGivenName()
     {
-        var html = await RenderAsync<CohortFocusCard>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortFocusCard>(new()
         {
             [nameof(CohortFocusCard.CohortId)] = "2",
             [nameof(CohortFocusCard.CohortName)] = "Segment SMB",
@@ -91,7 +86,7 @@ public sealed class AccountCohortComponentsTests
     [Fact]
     public async Task AnomalyList_MoreThanAPage_ShowsTwentyAndAShowMoreButton()
     {
-        var html = await RenderAsync<CohortAnomalyList>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortAnomalyList>(new()
         {
             [nameof(CohortAnomalyList.Anomalies)] = Enumerable.Range(1, 23).Select(Anomaly).ToList(),
         });
@@ -106,7 +101,7 @@ public sealed class AccountCohortComponentsTests
     [Fact]
     public async Task AnomalyList_Empty_SaysNoneAndNoButton()
     {
-        var html = await RenderAsync<CohortAnomalyList>(new() { [nameof(CohortAnomalyList.Anomalies)] = Array.Empty<AnomalyRecord>() });
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortAnomalyList>(new() { [nameof(CohortAnomalyList.Anomalies)] = Array.Empty<AnomalyRecord>() });
 
         Assert.Contains("No anomalies with the current thresholds.", html);
         Assert.DoesNotContain("Show more", html);
@@ -115,7 +110,7 @@ public sealed class AccountCohortComponentsTests
     [Fact]
     public async Task ComparisonTable_BestAndWorst_BadgesOnlyOnThose()
     {
-        var html = await RenderAsync<CohortComparisonTable>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortComparisonTable>(new()
         {
             [nameof(CohortComparisonTable.Comparison)] = new ComparisonResponse("2026-10",
             [
@@ -139,7 +134,7 @@ public sealed class AccountCohortComponentsTests
     {
         CohortDefinitionRecord Definition(string id, string type, string name, int members) =>
             new(id, "1", name, type, "segment", name, null, members);
-        var html = await RenderAsync<CohortDefinitionTables>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortDefinitionTables>(new()
         {
             [nameof(CohortDefinitionTables.ByType)] = new List<(string, IReadOnlyList<CohortDefinitionRecord>)>
             {

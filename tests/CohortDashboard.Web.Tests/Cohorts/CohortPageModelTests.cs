@@ -166,7 +166,7 @@ public sealed class CohortPageModelTests
         var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, role)], "test"));
 
-        var html = System.Net.WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsAsync<CohortEmptyState>(user, []));
+        var html = await StaticComponentRenderer.RenderTextAsAsync<CohortEmptyState>(user, []);
 
         Assert.Contains("data-testid=\"empty-state\"", html);
         Assert.Contains("No orders yet", html);
@@ -178,11 +178,11 @@ public sealed class CohortPageModelTests
     public async Task Render_HeatmapTable_HasSizeColumnMeanRowAndClickableStartedCells()
     {
         var model = CohortHeatmapModel.Build(Analysis(), "USD").Single();
-        var html = System.Net.WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsync<CohortHeatmapTable>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<CohortHeatmapTable>(new()
         {
             [nameof(CohortHeatmapTable.Model)] = model,
             [nameof(CohortHeatmapTable.MeasureName)] = "Retention",
-        }));
+        });
 
         Assert.Equal(3, html.Split("data-testid=\"cohort-row\"").Length - 1);
         Assert.Equal(6, html.Split("class=\"cd-cell-button\"").Length - 1); // 9 cells, 3 not started

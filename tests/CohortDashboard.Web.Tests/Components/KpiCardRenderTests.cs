@@ -1,18 +1,14 @@
 using CohortDashboard.Web.Components.Pages;
 using CohortDashboard.Web.Components.Shared;
-using Microsoft.AspNetCore.Components;
 
 namespace CohortDashboard.Web.Tests.Components;
 
 public sealed class KpiCardRenderTests
 {
-    private static async Task<string> RenderAsync<TComponent>(Dictionary<string, object?> parameters) where TComponent : IComponent =>
-        System.Net.WebUtility.HtmlDecode(await StaticComponentRenderer.RenderAsync<TComponent>(parameters));
-
     [Fact]
     public async Task Render_UpwardTrend_ShowsLabelValueAndGreenHint()
     {
-        var html = await RenderAsync<KpiCard>(new()
+        var html = await StaticComponentRenderer.RenderTextAsync<KpiCard>(new()
         {
             [nameof(KpiCard.Label)] = "Net revenue",
             [nameof(KpiCard.Value)] = "$1.2M",
@@ -30,7 +26,7 @@ public sealed class KpiCardRenderTests
     [Fact]
     public async Task Render_NoHint_RendersNoHintElement()
     {
-        var html = await RenderAsync<KpiCard>(new() { [nameof(KpiCard.Label)] = "Products", [nameof(KpiCard.Value)] = "12" });
+        var html = await StaticComponentRenderer.RenderTextAsync<KpiCard>(new() { [nameof(KpiCard.Label)] = "Products", [nameof(KpiCard.Value)] = "12" });
 
         Assert.DoesNotContain("cd-kpi-hint", html);
         Assert.Contains("Products", html);
@@ -39,7 +35,7 @@ public sealed class KpiCardRenderTests
     [Fact]
     public async Task Render_NotFoundPage_OffersWayBackHome()
     {
-        var html = await RenderAsync<NotFound>([]);
+        var html = await StaticComponentRenderer.RenderTextAsync<NotFound>([]);
 
         Assert.Contains("Page not found", html);
         Assert.Contains("href=\"/\"", html);

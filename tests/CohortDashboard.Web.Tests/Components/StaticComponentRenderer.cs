@@ -53,6 +53,14 @@ internal static class StaticComponentRenderer
             }))).ToHtmlString());
     }
 
+    /// <summary><see cref="RenderAsync{TComponent}"/> with entities decoded, so assertions read as the page reads ("·", "–", "&").</summary>
+    public static async Task<string> RenderTextAsync<TComponent>(Dictionary<string, object?> parameters) where TComponent : IComponent =>
+        System.Net.WebUtility.HtmlDecode(await RenderAsync<TComponent>(parameters));
+
+    /// <summary><see cref="RenderAsAsync{TComponent}"/> with entities decoded.</summary>
+    public static async Task<string> RenderTextAsAsync<TComponent>(ClaimsPrincipal user, Dictionary<string, object?> parameters) where TComponent : IComponent =>
+        System.Net.WebUtility.HtmlDecode(await RenderAsAsync<TComponent>(user, parameters));
+
     private sealed class StaticNavigationManager : NavigationManager
     {
         public StaticNavigationManager() => Initialize("http://localhost/", "http://localhost/");
