@@ -12,7 +12,7 @@ public sealed class AccountCohortComponentsTests
             ComputedAt: new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc));
 
     private static AccountCohortPageModel Model(params SnapshotRecord[] snapshots) =>
-        new("vintage", "EUR", new StaleState(false, null, null), [], snapshots, new VintageCurvesResponse([], 0, 36, "arr"), [],
+        new("vintage", "EUR", new StaleState(null, null, null), [], snapshots, new VintageCurvesResponse([], 0, 36, "arr"), [],
             new ComparisonResponse(null, [], 12));
 
     private static AnomalyRecord Anomaly(int i) =>

@@ -141,8 +141,14 @@ public sealed record AccountCohortSettings(
     [property: JsonPropertyName("health_decline_points")] decimal HealthDeclinePoints,
     [property: JsonPropertyName("churn_acceleration_periods")] int ChurnAccelerationPeriods);
 
-/// <summary>Whether stored results are behind the settings, and since when.</summary>
-public sealed record StaleState(bool Stale, DateTime? SettingsChangedAt, DateTime? ComputedAt);
+/// <summary>
+/// Whether the stored snapshots are behind what they are computed from, and why: settings saved, or accounts, products
+/// or contracts imported, after the last recompute (each null when it did not happen since).
+/// </summary>
+public sealed record StaleState(DateTime? SettingsChangedAt, DateTime? DataImportedAt, DateTime? ComputedAt)
+{
+    public bool Stale => SettingsChangedAt is not null || DataImportedAt is not null;
+}
 
 /// <summary>Outcome of a custom-cohort write: the definition, or field errors keyed by path, or not found.</summary>
 public sealed record CustomCohortResult(CohortDefinitionRecord? Definition, IReadOnlyDictionary<string, string[]>? Errors, bool NotFound = false)

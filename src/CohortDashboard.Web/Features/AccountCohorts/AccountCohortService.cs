@@ -4,8 +4,10 @@ using CohortDashboard.Analytics.AccountCohorts;
 using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Filters;
+using CohortDashboard.Data.Import;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -370,14 +372,31 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         return await StaleAsync(db, ct);
     }
 
+    /// <summary>Imports that change what snapshots are computed from (orders do not: ARR comes from contracts).</summary>
+    private static readonly string[] SnapshotInputImports =
+        [ImportService.AuditAction(ImportEntity.Accounts), ImportService.AuditAction(ImportEntity.Products), ImportService.AuditAction(ImportEntity.AccountProducts)];
+
+    // Audit rows are the record of both the writes and the recomputes, in commit order (ids), so they tell which came last.
     private static async Task<StaleState> StaleAsync(CohortDbContext db, CancellationToken ct)
     {
-        var changed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AccountCohortJobs.SettingsAction)
-            .OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefaultAsync(ct);
-        var computed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AccountCohortJobs.RecomputedAction)
-            .OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefaultAsync(ct);
-        return new StaleState(changed is { } c && (computed is null || c >= computed), changed, computed);
+        var computed = await LatestAsync(db, AccountCohortJobs.RecomputedAction, ct);
+        var afterId = computed?.Id ?? 0;
+        var settings = await LatestAsync(db, AccountCohortJobs.SettingsAction, ct);
+        // Imports since the recompute, newest first; one that changed nothing (a re-import) leaves the numbers right.
+        // Before any recompute there are no snapshots for an import to make stale.
+        DateTime? imported = null;
+        if (computed is not null)
+        {
+            var imports = await db.AuditEvents.AsNoTracking()
+                .Where(e => e.Id > afterId && SnapshotInputImports.Contains(e.Action))
+                .OrderByDescending(e => e.Id).Select(e => new { e.At, e.After }).ToListAsync(ct);
+            imported = imports.FirstOrDefault(e => ImportService.ChangedRows(e.After))?.At;
+        }
+        return new StaleState(settings is { } s && s.Id > afterId ? s.At : null, imported, computed?.At);
     }
+
+    private static Task<AuditEvent?> LatestAsync(CohortDbContext db, string action, CancellationToken ct) =>
+        db.AuditEvents.AsNoTracking().Where(e => e.Action == action).OrderByDescending(e => e.Id).FirstOrDefaultAsync(ct);
 
     // ---------------------------------------------------------------- helpers
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Import;
 using CohortDashboard.Web.Features.Audit;
@@ -75,6 +76,18 @@ public sealed class ImportService(IDbContextFactory<CohortDbContext> dbFactory, 
     /// <summary>The <see cref="OrgJobs"/> name imports queue on.</summary>
     public const string Job = "import";
 
+    /// <summary>The audit action of an import of <paramref name="entity"/> ("import.orders"); its after-JSON holds the counts.</summary>
+    public static string AuditAction(ImportEntity entity) => "import." + entity.ToWireName();
+
+    /// <summary>Whether an import's audit after-JSON says it inserted or updated any row.</summary>
+    public static bool ChangedRows(string? auditAfter)
+    {
+        if (auditAfter is null) return false;
+        using var after = JsonDocument.Parse(auditAfter);
+        return after.RootElement.TryGetProperty("inserted", out var inserted) && inserted.GetInt64() > 0
+               || after.RootElement.TryGetProperty("updated", out var updated) && updated.GetInt64() > 0;
+    }
+
     /// <summary>The largest file an import accepts.</summary>
     public const long MaxBytes = 100L * 1024 * 1024;
 
@@ -91,7 +104,7 @@ public sealed class ImportService(IDbContextFactory<CohortDbContext> dbFactory, 
         using var turn = await jobs.WaitAsync(orgId, Job, ct);
         return await ImportRunner.RunAsync(db, entity, file, skipInvalid, (context, outcome, _) =>
         {
-            context.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, "import." + entity.ToWireName(), "import",
+            context.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, AuditAction(entity), "import",
                 entity.ToWireName(), null, new
                 {
                     rows_read = outcome.Report.RowsRead,
