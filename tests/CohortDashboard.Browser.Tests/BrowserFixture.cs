@@ -47,6 +47,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
             AcceptDownloads = true,
         });
+        // A navigation waits for the page's load event (scripts, charts); a cold app on a busy two-core machine has
+        // been seen to need longer than Playwright's 30 s default.
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(context, page);
         page.Console += (_, message) =>
@@ -76,13 +79,15 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
     {
         await Page.GotoAsync($"/signin?returnUrl={Uri.EscapeDataString(path)}");
         await Page.ClickAsync($"[data-testid='demo-user-{subject}']");
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
+        // Arrival is enough: the circuit check below is what the test needs, and a cold app on a busy machine has been
+        // seen to hold the page's full load event (every script and chart) past 30 s.
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { WaitUntil = WaitUntilState.Commit });
         await WaitForInteractiveAsync();
     }
 
     /// <summary>Waits until Blazor's circuit has connected, so clicks reach the server.</summary>
     public Task WaitForInteractiveAsync() =>
-        Page.WaitForSelectorAsync("html[data-interactive='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+        Page.WaitForSelectorAsync("html[data-interactive='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 45_000 });
 
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 }
