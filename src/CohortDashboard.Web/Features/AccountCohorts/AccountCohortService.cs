@@ -44,10 +44,12 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.CohortDefinitions.AsNoTracking();
         if (type is { } t) query = query.Where(d => d.CohortType == t);
-        var rows = await query.ToListAsync(ct);
-        var records = rows.OrderBy(d => d.CohortType).ThenBy(d => SortKey(d), StringComparer.Ordinal).Select(ToRecord).ToList();
+        var records = DefinitionRecords(await query.ToListAsync(ct));
         return new CohortDefinitionsResponse(records, records.Count);
     }
+
+    private static List<CohortDefinitionRecord> DefinitionRecords(IEnumerable<CohortDefinition> definitions) =>
+        definitions.OrderBy(d => d.CohortType).ThenBy(d => SortKey(d), StringComparer.Ordinal).Select(ToRecord).ToList();
 
     /// <summary>The live member count of <paramref name="filterCriteria"/>, or its errors keyed by path.</summary>
     public async Task<(int? Count, IReadOnlyDictionary<string, string[]>? Errors)> PreviewAsync(JsonElement filterCriteria, CancellationToken ct)
@@ -182,26 +184,10 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     public async Task<SnapshotsResponse?> GetSnapshotsAsync(long? cohortId, CohortType? type, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var definitions = await db.CohortDefinitions.AsNoTracking().ToDictionaryAsync(d => d.Id, ct);
-        if (cohortId is { } c && !definitions.ContainsKey(c)) return null;
-        var query = db.CohortSnapshots.AsNoTracking();
-        if (cohortId is { } id) query = query.Where(s => s.CohortDefinitionId == id);
-        if (type is { } t)
-        {
-            var ids = definitions.Values.Where(d => d.CohortType == t).Select(d => d.Id).ToList();
-            query = query.Where(s => ids.Contains(s.CohortDefinitionId));
-        }
-        if (from is { } f) query = query.Where(s => s.PeriodMonth >= f);
-        if (to is { } e) query = query.Where(s => s.PeriodMonth <= e);
-        var rows = await query.ToListAsync(ct);
-        var records = rows
-            .Where(s => definitions.ContainsKey(s.CohortDefinitionId))
-            .OrderBy(s => definitions[s.CohortDefinitionId].CohortType).ThenBy(s => SortKey(definitions[s.CohortDefinitionId]), StringComparer.Ordinal)
-            .ThenBy(s => s.CohortDefinitionId).ThenBy(s => s.PeriodMonth)
-            .Select(s => ToRecord(s, definitions[s.CohortDefinitionId]))
-            .ToList();
-        var stale = await StaleAsync(db, ct);
-        return new SnapshotsResponse(records, records.Count, stale.Stale);
+        if (cohortId is { } c && !await db.CohortDefinitions.AnyAsync(d => d.Id == c, ct)) return null;
+        var stored = await LoadSnapshotsAsync(db, type, cohortId, from, to, ct);
+        var records = SnapshotRecords(stored);
+        return new SnapshotsResponse(records, records.Count, (await StaleAsync(db, ct)).Stale);
     }
 
     /// <summary>
@@ -235,23 +221,9 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
-        var thresholds = Thresholds(org.Settings);
-        var (definitions, snapshots) = await SnapshotsByCohortAsync(db, type, ct);
-        var anomalies = new List<AnomalyRecord>();
-        foreach (var (cohortId, rows) in snapshots)
-        {
-            var definition = definitions[cohortId];
-            foreach (var a in AccountCohortAnomalies.Detect(cohortId, definition.Name, rows, thresholds))
-            {
-                if (severity is { } wanted && a.Severity != wanted) continue;
-                anomalies.Add(new AnomalyRecord(a.Type.ToWire(), a.Severity.ToWire(), Id(cohortId), a.CohortName,
-                    definition.CohortType.ToSnake(), AccountCohortJobs.Month(a.Period), a.Value, a.Threshold, a.Message));
-            }
-        }
-        var ordered = anomalies.OrderByDescending(a => a.Period, StringComparer.Ordinal)
-            .ThenBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.CohortName, StringComparer.Ordinal).ThenBy(a => a.Type, StringComparer.Ordinal)
-            .ToList();
-        return new AnomaliesResponse(ordered, ordered.Count, (await StaleAsync(db, ct)).Stale);
+        var stored = await LoadSnapshotsAsync(db, type, null, null, null, ct);
+        var anomalies = Anomalies(stored, Thresholds(org.Settings), severity);
+        return new AnomaliesResponse(anomalies, anomalies.Count, (await StaleAsync(db, ct)).Stale);
     }
 
     /// <summary>Months compared by default: NRR chained over the year ending in the compared month.</summary>
@@ -264,30 +236,82 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     public async Task<ComparisonResponse> GetComparisonAsync(CohortType? type, DateOnly? period, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (definitions, snapshots) = await SnapshotsByCohortAsync(db, type, ct);
+        return Comparison(await LoadSnapshotsAsync(db, type, null, null, null, ct), period);
+    }
+
+    /// <summary>The stored snapshots the reads work from, with the definitions they belong to.</summary>
+    private sealed record StoredSnapshots(Dictionary<long, CohortDefinition> Definitions, List<CohortSnapshot> Rows)
+    {
+        private Dictionary<long, List<AccountCohortSnapshot>>? byCohort;
+
+        /// <summary>Each cohort's snapshots in month order, as the analytics engine takes them (grouped once).</summary>
+        public Dictionary<long, List<AccountCohortSnapshot>> ByCohort => byCohort ??= Rows
+            .Where(s => Definitions.ContainsKey(s.CohortDefinitionId))
+            .GroupBy(s => s.CohortDefinitionId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.PeriodMonth).Select(ToEngine).ToList());
+    }
+
+    private static async Task<StoredSnapshots> LoadSnapshotsAsync(CohortDbContext db, CohortType? type, long? cohortId, DateOnly? from, DateOnly? to,
+        CancellationToken ct)
+    {
+        var definitions = await db.CohortDefinitions.AsNoTracking()
+            .Where(d => (type == null || d.CohortType == type) && (cohortId == null || d.Id == cohortId))
+            .ToDictionaryAsync(d => d.Id, ct);
+        var query = db.CohortSnapshots.AsNoTracking();
+        if (type is not null || cohortId is not null)
+        {
+            var ids = definitions.Keys.ToList();
+            query = query.Where(s => ids.Contains(s.CohortDefinitionId));
+        }
+        if (from is { } f) query = query.Where(s => s.PeriodMonth >= f);
+        if (to is { } e) query = query.Where(s => s.PeriodMonth <= e);
+        return new StoredSnapshots(definitions, await query.ToListAsync(ct));
+    }
+
+    private static List<SnapshotRecord> SnapshotRecords(StoredSnapshots stored)
+    {
+        var definitions = stored.Definitions;
+        return stored.Rows
+            .Where(s => definitions.ContainsKey(s.CohortDefinitionId))
+            .OrderBy(s => definitions[s.CohortDefinitionId].CohortType).ThenBy(s => SortKey(definitions[s.CohortDefinitionId]), StringComparer.Ordinal)
+            .ThenBy(s => s.CohortDefinitionId).ThenBy(s => s.PeriodMonth)
+            .Select(s => ToRecord(s, definitions[s.CohortDefinitionId]))
+            .ToList();
+    }
+
+    private static List<AnomalyRecord> Anomalies(StoredSnapshots stored, AnomalyThresholds thresholds, AnomalySeverity? severity)
+    {
+        var anomalies = new List<AnomalyRecord>();
+        foreach (var (cohortId, rows) in stored.ByCohort)
+        {
+            var definition = stored.Definitions[cohortId];
+            foreach (var a in AccountCohortAnomalies.Detect(cohortId, definition.Name, rows, thresholds))
+            {
+                if (severity is { } wanted && a.Severity != wanted) continue;
+                anomalies.Add(new AnomalyRecord(a.Type.ToWire(), a.Severity.ToWire(), Id(cohortId), a.CohortName,
+                    definition.CohortType.ToSnake(), AccountCohortJobs.Month(a.Period), a.Value, a.Threshold, a.Message));
+            }
+        }
+        return anomalies.OrderByDescending(a => a.Period, StringComparer.Ordinal)
+            .ThenBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.CohortName, StringComparer.Ordinal).ThenBy(a => a.Type, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static ComparisonResponse Comparison(StoredSnapshots stored, DateOnly? period)
+    {
+        var snapshots = stored.ByCohort;
         var month = period ?? snapshots.Values.SelectMany(s => s).Select(s => (DateOnly?)s.PeriodMonth).Max();
         if (month is not { } m) return new ComparisonResponse(null, [], ComparisonMonths);
         var first = m.AddMonths(-(ComparisonMonths - 1));
         var window = snapshots.ToDictionary(s => s.Key, s => s.Value.Where(x => x.PeriodMonth >= first && x.PeriodMonth <= m).ToList());
         var ranked = CohortComparison.Rank(window.Where(x => x.Value.Count > 0)
-            .Select(x => new CohortNrr(x.Key, definitions[x.Key].Name, CohortComparison.ChainedNrr(x.Value.Select(s => s.Nrr)))));
+            .Select(x => new CohortNrr(x.Key, stored.Definitions[x.Key].Name, CohortComparison.ChainedNrr(x.Value.Select(s => s.Nrr)))));
         return new ComparisonResponse(AccountCohortJobs.Month(m), ranked.Select(r =>
         {
             var last = window[r.CohortId][^1];
-            return new ComparisonRecord(Id(r.CohortId), r.Name, definitions[r.CohortId].CohortType.ToSnake(), r.Nrr,
+            return new ComparisonRecord(Id(r.CohortId), r.Name, stored.Definitions[r.CohortId].CohortType.ToSnake(), r.Nrr,
                 last.TotalArr, r.Rank, r.Label.ToString().ToLowerInvariant());
         }).ToList(), ComparisonMonths);
-    }
-
-    private static async Task<(Dictionary<long, CohortDefinition> Definitions, Dictionary<long, List<AccountCohortSnapshot>> Snapshots)> SnapshotsByCohortAsync(
-        CohortDbContext db, CohortType? type, CancellationToken ct)
-    {
-        var definitions = await db.CohortDefinitions.AsNoTracking().Where(d => type == null || d.CohortType == type).ToDictionaryAsync(d => d.Id, ct);
-        var rows = await db.CohortSnapshots.AsNoTracking().ToListAsync(ct);
-        var snapshots = rows.Where(s => definitions.ContainsKey(s.CohortDefinitionId))
-            .GroupBy(s => s.CohortDefinitionId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.PeriodMonth).Select(ToEngine).ToList());
-        return (definitions, snapshots);
     }
 
     // ---------------------------------------------------------------- page
@@ -295,20 +319,14 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     /// <summary>Everything the /account-cohorts page shows for one cohort type.</summary>
     public async Task<AccountCohortPageModel> GetPageAsync(CohortType type, CancellationToken ct)
     {
-        string currency;
-        StaleState stale;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            currency = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Currency).FirstAsync(ct);
-            stale = await StaleAsync(db, ct);
-        }
-        var definitions = await GetDefinitionsAsync(null, ct);
-        var snapshots = await GetSnapshotsAsync(null, type, null, null, ct);
+        // Curves come from the contracts; one read of the stored snapshots feeds the heatmaps, anomalies and comparison.
         var curves = await GetVintageCurvesAsync(type, MaxCurveMonths, ct);
-        var anomalies = await GetAnomaliesAsync(type, null, ct);
-        var comparison = await GetComparisonAsync(type, null, ct);
-        return new AccountCohortPageModel(type.ToSnake(), currency, stale, definitions.Definitions, snapshots!.Snapshots, curves,
-            anomalies.Anomalies, comparison);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        var definitions = DefinitionRecords(await db.CohortDefinitions.AsNoTracking().ToListAsync(ct));
+        var stored = await LoadSnapshotsAsync(db, type, null, null, null, ct);
+        return new AccountCohortPageModel(type.ToSnake(), org.Currency, await StaleAsync(db, ct), definitions, SnapshotRecords(stored),
+            curves, Anomalies(stored, Thresholds(org.Settings), null), Comparison(stored, null));
     }
 
     /// <summary>The live member count of a filter built in the page's builder.</summary>
