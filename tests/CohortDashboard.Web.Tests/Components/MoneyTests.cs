@@ -17,4 +17,11 @@ public sealed class MoneyTests
 
     [Fact]
     public void Full_NegativeAmount_KeepsCentsAndSign() => Assert.Equal("-$1,234.50", Money.Full(-1234.5m, "USD"));
+
+    [Theory]
+    [InlineData(1_234_567.5, "EUR", "€1,234,568")]
+    [InlineData(-980.4, "USD", "-$980")]
+    [InlineData(0, "SEK", "SEK 0")]
+    public void Whole_Amount_RoundsToUnitsWithThousandsAndSymbol(double amount, string currency, string expected) =>
+        Assert.Equal(expected, Money.Whole((decimal)amount, currency));
 }

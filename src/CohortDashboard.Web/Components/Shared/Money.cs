@@ -28,6 +28,11 @@ public static class Money
         return sign + Symbol(currency) + scaled.ToString(format, CultureInfo.InvariantCulture) + suffix;
     }
 
-    public static string Full(decimal amount, string currency) =>
-        (amount < 0 ? "-" : "") + Symbol(currency) + Math.Abs(amount).ToString("#,0.00", CultureInfo.InvariantCulture);
+    public static string Full(decimal amount, string currency) => Signed(amount, currency, "#,0.00");
+
+    /// <summary>Whole units: $659,914 (ARR figures, where cents are noise).</summary>
+    public static string Whole(decimal amount, string currency) => Signed(amount, currency, "#,0");
+
+    private static string Signed(decimal amount, string currency, string format) =>
+        (amount < 0 ? "-" : "") + Symbol(currency) + Math.Abs(amount).ToString(format, CultureInfo.InvariantCulture);
 }

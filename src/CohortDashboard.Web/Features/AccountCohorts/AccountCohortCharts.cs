@@ -1,5 +1,6 @@
 using System.Globalization;
 using CohortDashboard.Web.Components.Charts;
+using CohortDashboard.Web.Components.Shared;
 
 namespace CohortDashboard.Web.Features.AccountCohorts;
 
@@ -111,10 +112,10 @@ public static class AccountCohortCharts
 
     private static string Hover(SnapshotRecord s, string measure, decimal? value, string currency)
     {
-        string Money(decimal amount) => AccountCohortFormat.Money(amount, currency);
+        string Arr(decimal amount) => Money.Whole(amount, currency);
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.CohortName} · {s.Period}<br>{measure}: {AccountCohortFormat.Percent(value)}" +
-            $"<br>Members paying: {s.Members:N0}<br>Starting ARR: {Money(s.StartingArr)} → {Money(s.TotalArr)}" +
-            $"<br>Expansion {Money(s.ExpansionArr)} · contraction {Money(s.ContractionArr)} · churn {Money(s.ChurnArr)} ({s.ChurnCount} accounts)");
+            $"<br>Members paying: {s.Members:N0}<br>Starting ARR: {Arr(s.StartingArr)} → {Arr(s.TotalArr)}" +
+            $"<br>Expansion {Arr(s.ExpansionArr)} · contraction {Arr(s.ContractionArr)} · churn {Arr(s.ChurnArr)} ({s.ChurnCount} accounts)");
     }
 }
