@@ -25,6 +25,34 @@ public static class BulkWriter
 {
     private const int CancellationCheckInterval = 1024;
 
+    /// <summary>
+    /// Makes other writers of <typeparamref name="T"/>'s table wait until the caller's transaction ends (PostgreSQL;
+    /// SQLite serialises writers by itself), so two orgs replacing their rows cannot read the same <see cref="NextIdAsync{T}"/>.
+    /// Readers are not blocked.
+    /// </summary>
+    public static async Task LockForWritersAsync<T>(CohortDbContext db, CancellationToken ct) where T : class
+    {
+        if (db.Database.IsSqlite()) return;
+        // The table name comes from the EF model, never from input.
+        var sql = "LOCK TABLE " + Quote(TablePlan.For(db.Model, typeof(T)).Table) + " IN EXCLUSIVE MODE";
+        await db.Database.ExecuteSqlRawAsync(sql, ct);
+    }
+
+    /// <summary>
+    /// The first id for explicit-id inserts into <typeparamref name="T"/>'s table. Ids are table-wide, so it is read over
+    /// the whole table, and never below the table's sequence: an id is never reused (a client still holding a deleted
+    /// row's id gets 404, not some other org's new row). Call inside the write transaction, after the lock.
+    /// </summary>
+    public static async Task<long> NextIdAsync<T>(CohortDbContext db, CancellationToken ct) where T : class
+    {
+        var name = TablePlan.For(db.Model, typeof(T)).Table;
+        var table = Quote(name);
+        var sql = db.Database.IsSqlite()
+            ? "SELECT MAX(COALESCE((SELECT MAX(id) FROM " + table + "), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '" + name + "'), 0)) AS \"Value\""
+            : "SELECT GREATEST(COALESCE((SELECT MAX(id) FROM " + table + "), 0), COALESCE(pg_sequence_last_value(pg_get_serial_sequence('" + name + "', 'id')::regclass), 0)) AS \"Value\"";
+        return await db.Database.SqlQueryRaw<long>(sql).SingleAsync(ct) + 1;
+    }
+
     /// <summary>Inserts <paramref name="rows"/> into <typeparamref name="T"/>'s table; returns how many were written.</summary>
     public static async Task<long> InsertAsync<T>(CohortDbContext db, IEnumerable<T> rows, CancellationToken ct = default)
         where T : class

@@ -229,16 +229,9 @@ public static class AccountCohortJobs
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var sqlite = db.Database.IsSqlite();
-            // Another org's recompute could read the same MAX(id) below on PostgreSQL; SQLite serialises writers itself.
-            if (!sqlite) await db.Database.ExecuteSqlRawAsync("LOCK TABLE cohort_snapshots IN EXCLUSIVE MODE", ct);
+            await BulkWriter.LockForWritersAsync<CohortSnapshot>(db, ct);
             var removed = await db.CohortSnapshots.ExecuteDeleteAsync(ct);
-            // The bulk writer inserts explicit ids; they are table-wide, so the next one is read over the whole table
-            // inside the write transaction, never below the sequence (an id is not reused).
-            var nextId = (await db.Database.SqlQueryRaw<long>(sqlite
-                    ? "SELECT MAX(COALESCE((SELECT MAX(id) FROM cohort_snapshots), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'cohort_snapshots'), 0)) AS \"Value\""
-                    : "SELECT GREATEST(COALESCE((SELECT MAX(id) FROM cohort_snapshots), 0), COALESCE(pg_sequence_last_value(pg_get_serial_sequence('cohort_snapshots', 'id')::regclass), 0)) AS \"Value\"")
-                .SingleAsync(ct)) + 1;
+            var nextId = await BulkWriter.NextIdAsync<CohortSnapshot>(db, ct);
             for (var i = 0; i < rows.Count; i++) rows[i].Id = nextId + i;
             var written = await BulkWriter.InsertAsync(db, rows, ct);
             var customs = inputs.Definitions.Where(d => d.CohortType == CohortType.Custom).Select(d => d.Id).ToList();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CohortDashboard.Analytics.Expansion;
 using CohortDashboard.Data;
+using CohortDashboard.Data.Bulk;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
 using CohortDashboard.Web.Features.Audit;
@@ -172,22 +173,14 @@ public sealed class ExpansionService(
             // this operation on this connection, restored before the connection goes back to the pool.
             if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536", ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // SQLite serialises writers by itself; on PostgreSQL another org's generation could read the same MAX(id)
-            // below, so writers of this table wait for each other (readers do not).
-            if (!sqlite) await db.Database.ExecuteSqlRawAsync("LOCK TABLE expansion_signals IN EXCLUSIVE MODE", ct);
+            await BulkWriter.LockForWritersAsync<ExpansionSignal>(db, ct);
             var removed = await db.ExpansionSignals.Where(s => s.Status == SignalStatus.Pending).ExecuteDeleteAsync(ct);
             var worked = (await db.ExpansionSignals.AsNoTracking()
                     .Select(s => new { s.AccountId, s.TargetProductId })
                     .ToListAsync(ct))
                 .Select(s => (s.AccountId, s.TargetProductId))
                 .ToHashSet();
-            // The writer inserts explicit ids. They are table-wide, so the next one is read over the whole table (ids
-            // only, inside the write transaction), and never below the table's sequence: an id is never reused, so a
-            // client still holding a deleted pending signal's id gets 404, not some other account's new signal.
-            var nextId = (await db.Database.SqlQueryRaw<long>(sqlite
-                    ? "SELECT MAX(COALESCE((SELECT MAX(id) FROM expansion_signals), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'expansion_signals'), 0)) AS \"Value\""
-                    : "SELECT GREATEST(COALESCE((SELECT MAX(id) FROM expansion_signals), 0), COALESCE(pg_sequence_last_value(pg_get_serial_sequence('expansion_signals', 'id')::regclass), 0)) AS \"Value\"")
-                .SingleAsync(ct)) + 1;
+            var nextId = await BulkWriter.NextIdAsync<ExpansionSignal>(db, ct);
             var result = await scoring;
             var rows = result.Signals
                 .Where(s => !worked.Contains((s.AccountId, s.TargetProductId)))
