@@ -64,7 +64,7 @@ public static class AccountCohortEndpoints
     {
         try
         {
-            return TypedResults.Ok(await service.GenerateDefinitionsAsync(Actor(user), ct));
+            return TypedResults.Ok(await service.GenerateDefinitionsAsync(Actor.From(user).Subject, ct));
         }
         catch (JobBusyException busy)
         {
@@ -77,7 +77,7 @@ public static class AccountCohortEndpoints
     {
         var (body, invalid) = await ReadBodyAsync(request, ct);
         if (invalid is not null) return invalid;
-        var result = await service.CreateCustomAsync(Actor(user), Name(body), Criteria(body), ct);
+        var result = await service.CreateCustomAsync(Actor.From(user).Subject, Name(body), Criteria(body), ct);
         if (result.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Invalid custom cohort");
         return TypedResults.Created($"/api/cohorts/definitions?cohort_type=custom", result.Definition!);
     }
@@ -88,7 +88,7 @@ public static class AccountCohortEndpoints
         if (!QueryValues.TryParseId(id, out var cohortId)) return NotFound();
         var (body, invalid) = await ReadBodyAsync(request, ct);
         if (invalid is not null) return invalid;
-        var result = await service.UpdateCustomAsync(Actor(user), cohortId, Name(body), Criteria(body), ct);
+        var result = await service.UpdateCustomAsync(Actor.From(user).Subject, cohortId, Name(body), Criteria(body), ct);
         if (result.NotFound) return NotFound();
         if (result.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Invalid custom cohort");
         return TypedResults.Ok(result.Definition!);
@@ -97,7 +97,7 @@ public static class AccountCohortEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCustomAsync(
         string id, ClaimsPrincipal user, AccountCohortService service, CancellationToken ct)
     {
-        if (!QueryValues.TryParseId(id, out var cohortId) || !await service.DeleteCustomAsync(Actor(user), cohortId, ct)) return NotFound();
+        if (!QueryValues.TryParseId(id, out var cohortId) || !await service.DeleteCustomAsync(Actor.From(user).Subject, cohortId, ct)) return NotFound();
         return TypedResults.NoContent();
     }
 
@@ -118,7 +118,7 @@ public static class AccountCohortEndpoints
     {
         try
         {
-            return TypedResults.Ok(await service.RecomputeSnapshotsAsync(Actor(user), ct));
+            return TypedResults.Ok(await service.RecomputeSnapshotsAsync(Actor.From(user).Subject, ct));
         }
         catch (JobBusyException busy)
         {
@@ -178,9 +178,6 @@ public static class AccountCohortEndpoints
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static string Actor(ClaimsPrincipal user) =>
-        CurrentUser.From(user)?.Subject ?? throw new InvalidOperationException("Cohort writes need a signed-in user or API key of an organization.");
 
     private static ProblemHttpResult Busy(JobBusyException busy) =>
         TypedResults.Problem(busy.Message, title: "Already running", statusCode: StatusCodes.Status409Conflict);

@@ -35,7 +35,7 @@ public static class ApiKeyEndpoints
     {
         try
         {
-            var created = await keys.CreateAsync(Actor(user), request, ct);
+            var created = await keys.CreateAsync(Actor.From(user).Subject, request, ct);
             return TypedResults.Created($"/api/keys/{created.ApiKey.Id}", created);
         }
         catch (ApiKeyValidationException invalid)
@@ -46,14 +46,14 @@ public static class ApiKeyEndpoints
 
     private static async Task<Results<Ok<ApiKeyRecord>, ProblemHttpResult>> RevokeAsync(
         long id, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct) =>
-        await keys.RevokeAsync(Actor(user), id, ct) is { } revoked ? TypedResults.Ok(revoked) : NoSuchKey(id);
+        await keys.RevokeAsync(Actor.From(user).Subject, id, ct) is { } revoked ? TypedResults.Ok(revoked) : NoSuchKey(id);
 
     private static async Task<Results<Ok<ApiKeyRecord>, ProblemHttpResult, ValidationProblem>> SetQuotaAsync(
         long id, ApiKeyQuotaRequest request, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct)
     {
         try
         {
-            return await keys.SetQuotaAsync(Actor(user), id, request, ct) is { } changed ? TypedResults.Ok(changed) : NoSuchKey(id);
+            return await keys.SetQuotaAsync(Actor.From(user).Subject, id, request, ct) is { } changed ? TypedResults.Ok(changed) : NoSuchKey(id);
         }
         catch (ApiKeyValidationException invalid)
         {
@@ -63,6 +63,4 @@ public static class ApiKeyEndpoints
 
     private static ProblemHttpResult NoSuchKey(long id) =>
         TypedResults.Problem($"There is no API key {id} in this organization.", title: "Not found", statusCode: StatusCodes.Status404NotFound);
-
-    private static string Actor(ClaimsPrincipal user) => CurrentUser.From(user)?.Subject ?? "unknown";
 }

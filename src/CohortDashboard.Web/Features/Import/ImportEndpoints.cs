@@ -119,7 +119,7 @@ public static class ImportEndpoints
 
         using (spooled)
         {
-            var actor = CurrentUser.From(user)?.Subject ?? "unknown";
+            var actor = Actor.From(user).Subject;
             var outcome = await service.ImportAsync(kind, spooled.File, skipInvalid, actor, progress: null, ct);
             var report = outcome.Report;
             if (!outcome.Written && report.HasErrors)
