@@ -47,16 +47,8 @@ public sealed class ImportWriter
         _orgId = db.Scope.OrgId ?? throw new InvalidOperationException("Imports write to one org: use an org-scoped context.");
     }
 
-    /// <summary>
-    /// Rows per multi-row statement; null picks per provider. Microsoft.Data.Sqlite binds each parameter by searching
-    /// the statement's names (quadratic in the parameter count), so SQLite gets small statements; PostgreSQL gets
-    /// large ones, as each statement is a network round trip.
-    /// </summary>
-    public int? BatchSize { get; init; }
-
-    private int RowsPerStatement => BatchSize ?? (_db.Database.IsSqlite() ? SqliteRowsPerStatement : 500);
-
-    private const int SqliteRowsPerStatement = 8;
+    /// <summary>Rows per multi-row statement on PostgreSQL, where each statement is a network round trip (SQLite runs one prepared statement per row).</summary>
+    private const int PostgreSqlRowsPerStatement = 500;
 
     /// <summary>Called after each batch with the number of rows written so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -167,19 +159,14 @@ public sealed class ImportWriter
         var connection = _db.Database.GetDbConnection();
         var transaction = _db.Database.CurrentTransaction!.GetDbTransaction();
 
-        // SQLite holds the write lock for the whole (immediate) transaction, so every id above this one is a row
-        // inserted by this import; PostgreSQL says so itself (xmax = 0 on a freshly inserted row version).
-        long maxIdBefore = 0;
         if (isSqlite)
         {
+            // SQLite holds the write lock for the whole (immediate) transaction, so every id above this one is a row
+            // inserted by this import.
             await using var max = connection.CreateCommand();
             max.Transaction = transaction;
             max.CommandText = $"SELECT COALESCE(MAX({Q("id")}), 0) FROM {Q(table.Table)}";
-            maxIdBefore = Convert.ToInt64(await max.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (isSqlite)
-        {
+            var maxIdBefore = Convert.ToInt64(await max.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
             // The orders indexes (placed_at, account) take rows in random order; SQLite's default 2 MB page cache
             // makes that a page read per row at a million rows. 64 MB is a fixed cap, whatever the file size.
             await PragmaAsync(connection, transaction, "PRAGMA cache_size = -65536", ct);
@@ -193,23 +180,24 @@ public sealed class ImportWriter
             }
         }
 
+        // PostgreSQL: multi-row statements; it says which rows are new itself (xmax = 0 on a freshly inserted row version).
         long inserted = 0, changed = 0, seen = 0;
         DbCommand? full = null;
         try
         {
-            var size = RowsPerStatement;
+            const int size = PostgreSqlRowsPerStatement;
             var batch = new List<T>(size);
             foreach (var row in rows)
             {
                 batch.Add(row);
                 if (batch.Count < size) continue;
-                full ??= UpsertCommand(connection, transaction, table, updated, size, isSqlite);
+                full ??= PostgreSqlUpsertCommand(connection, transaction, table, updated, size);
                 await RunAsync(full, batch);
                 batch.Clear();
             }
             if (batch.Count > 0)
             {
-                await using var last = UpsertCommand(connection, transaction, table, updated, batch.Count, isSqlite);
+                await using var last = PostgreSqlUpsertCommand(connection, transaction, table, updated, batch.Count);
                 await RunAsync(last, batch);
             }
         }
@@ -232,8 +220,7 @@ public sealed class ImportWriter
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var isNew = isSqlite ? reader.GetInt64(0) > maxIdBefore : reader.GetBoolean(1);
-                if (isNew) inserted++;
+                if (reader.GetBoolean(1)) inserted++;
                 else changed++;
             }
             seen += batch.Count;
@@ -318,8 +305,8 @@ public sealed class ImportWriter
             throw new Microsoft.Data.Sqlite.SqliteException(SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string(), rc);
     }
 
-    private static DbCommand UpsertCommand(DbConnection connection, DbTransaction transaction, TableColumns table,
-        IReadOnlyList<ColumnInfo> updated, int rowCount, bool isSqlite)
+    private static DbCommand PostgreSqlUpsertCommand(DbConnection connection, DbTransaction transaction, TableColumns table,
+        IReadOnlyList<ColumnInfo> updated, int rowCount)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -343,12 +330,10 @@ public sealed class ImportWriter
         if (updated.Count == 0) sql.Append("NOTHING");
         else
         {
-            var distinct = isSqlite ? "IS NOT" : "IS DISTINCT FROM";
             sql.Append("UPDATE SET ").AppendJoin(", ", updated.Select(c => $"{Q(c.Name)} = excluded.{Q(c.Name)}"))
-                .Append(" WHERE ").AppendJoin(" OR ", updated.Select(c => $"{Q(table.Table)}.{Q(c.Name)} {distinct} excluded.{Q(c.Name)}"));
+                .Append(" WHERE ").AppendJoin(" OR ", updated.Select(c => $"{Q(table.Table)}.{Q(c.Name)} IS DISTINCT FROM excluded.{Q(c.Name)}"));
         }
-        sql.Append(" RETURNING ").Append(Q("id"));
-        if (!isSqlite) sql.Append(", (xmax = 0)");
+        sql.Append(" RETURNING ").Append(Q("id")).Append(", (xmax = 0)");
         command.CommandText = sql.ToString();
         return command;
     }
