@@ -12,6 +12,7 @@ public enum ImportFormat { Csv, Json }
 /// </summary>
 public sealed class ImportFile(string path, ImportFormat format)
 {
+    private readonly JsonHeader _jsonHeader = new();
     private Stream? _current;
 
     public string Path { get; } = path;
@@ -51,7 +52,7 @@ public sealed class ImportFile(string path, ImportFormat format)
             var stream = OpenStream();
             handles.Add(stream);
             return stream;
-        });
+        }, _jsonHeader);
         return (json, new Disposables(handles));
     }
 

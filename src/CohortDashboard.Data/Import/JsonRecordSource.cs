@@ -9,16 +9,17 @@ namespace CohortDashboard.Data.Import;
 /// has is "absent" exactly like a missing CSV column; a field missing from one object is an empty cell. Values: strings
 /// as written, numbers as their JSON text (invariant), true/false, null = empty, an array of strings = tags joined
 /// with <c>|</c>. Record lines are the object's position + 1 (the first object is row 2, as the first CSV data line).
-/// The file is read twice (names, then records), so the source must be re-openable.
+/// The names take a pass over the whole file before the records' pass, so the source must be re-openable; readers of
+/// the same file that share a <see cref="JsonHeader"/> make that first pass once between them.
 /// </summary>
-public sealed class JsonRecordSource(Func<Stream> open) : IRecordSource
+public sealed class JsonRecordSource(Func<Stream> open, JsonHeader? shared = null) : IRecordSource
 {
-    private List<string>? _header;
+    private readonly JsonHeader _header = shared ?? new JsonHeader();
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadHeader()
     {
-        if (_header is not null) return _header;
+        if (_header.Names is { } known) return known;
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, element) in Objects())
@@ -28,7 +29,7 @@ public sealed class JsonRecordSource(Func<Stream> open) : IRecordSource
         }
         if (names.Count == 0)
             throw new CsvFormatException(CsvReader.HeaderLine, "The JSON array holds no object with fields; send an array of objects like [{\"external_id\": \"A-1\", …}].");
-        _header = names;
+        _header.Names = names;
         return names;
     }
 
@@ -101,4 +102,10 @@ public sealed class JsonRecordSource(Func<Stream> open) : IRecordSource
 
     private static CsvFormatException Malformed(JsonException error) =>
         new(CsvReader.HeaderLine, $"The body is not a JSON array of objects: {error.Message}");
+}
+
+/// <summary>The field names of one JSON import file, once read (a file is validated, then written, by separate readers).</summary>
+public sealed class JsonHeader
+{
+    public IReadOnlyList<string>? Names { get; internal set; }
 }
