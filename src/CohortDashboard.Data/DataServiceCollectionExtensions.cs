@@ -44,7 +44,7 @@ public static class DataServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(connectionString);
+                options.UseSqlite(connectionString).AddInterceptors(SqliteInterrupt.Instance);
                 break;
             case DatabaseProvider.PostgreSQL:
                 options.UseNpgsql(connectionString);

@@ -12,6 +12,7 @@ public static class PlatformExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddQueryLimits();
         services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", timeout: TimeSpan.FromSeconds(10));
         return services;
     }

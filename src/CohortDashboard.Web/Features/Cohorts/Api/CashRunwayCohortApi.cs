@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using CohortDashboard.Analytics.Cohorts;
-using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.ApiKeys;
+using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CohortDashboard.Web.Features.Cohorts.Api;
@@ -75,7 +76,8 @@ public static class CashRunwayCohortApi
     {
         var group = app.MapGroup("/api/agent/cohorts")
             .WithTags("CashRunway")
-            .RequireApiKey(ApiScopes.ReadSummary, CashRunwayError.Respond);
+            .RequireApiKey(ApiScopes.ReadSummary, CashRunwayError.Respond)
+            .WithQueryLimits(CashRunwayError.Respond);
         group.AddEndpointFilter(QuotaFilterAsync);
 
         group.MapGet("/retention", RetentionAsync)
