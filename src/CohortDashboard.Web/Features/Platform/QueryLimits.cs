@@ -107,7 +107,10 @@ public static class QueryLimits
             catch (Exception) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted)
             {
                 // Whatever the cancelled work threw (OperationCanceledException, SQLite's "interrupted", Npgsql's
-                // cancellation), the client hears one thing: the request ran out of time.
+                // cancellation), the client hears one thing: the request ran out of time. The answer is written under
+                // the connection's own token: under the spent deadline the writer would give up and the client would
+                // see a reset connection.
+                context.RequestAborted = aborted;
                 context.Response.Clear();
                 await heavy.Error(StatusCodes.Status504GatewayTimeout,
                     $"The query ran longer than {options.QueryTimeout.TotalSeconds:0.###} s and was stopped; narrow the date range or filters, or try again later.")
