@@ -6,6 +6,7 @@ using CohortDashboard.Data.Demo;
 using CohortDashboard.Testing;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Platform;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,10 +34,36 @@ public sealed class QueryLimitsTests
             Headers = { { "x-pixel-id", pixel } },
         }, Ct);
 
+    /// <summary>The app on a clock whose timers have all run out: every heavy request starts past its deadline.</summary>
+    private sealed class DeadlinePassedApp : CohortAppFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(new ExpiredTimers()));
+        }
+    }
+
+    private sealed class ExpiredTimers : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            callback(state);
+            return new Spent();
+        }
+
+        private sealed class Spent : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     [Fact]
     public async Task HeavyRoutes_DeadlinePassed_504InEachRoutesOwnShapeOtherRoutesUnbounded()
     {
-        await using var app = new CohortAppFactory { Settings = { ["Limits:QueryTimeoutSeconds"] = "0.001" } };
+        await using var app = new DeadlinePassedApp();
         using var key = KeyClient(app);
         using var session = await DemoSession.SignedInClientAsync(app, DemoSession.Analyst);
 

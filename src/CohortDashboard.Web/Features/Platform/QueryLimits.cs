@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using CohortDashboard.Data;
 using CohortDashboard.Web.Features.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CohortDashboard.Web.Features.Platform;
 
@@ -60,6 +61,7 @@ public static class QueryLimits
     {
         services.AddSingleton(provider => QueryLimitOptions.From(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<OrgQueryGate>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 
@@ -71,7 +73,7 @@ public static class QueryLimits
     /// <summary>
     /// For endpoints marked <see cref="WithQueryLimits"/> (after authentication, which names the org): waits for one of
     /// the org's turns (429 with <c>Retry-After</c> when none comes within the queue wait), then runs the request with
-    /// a deadline. At the deadline the request's cancellation token fires (the handler's <c>CancellationToken</c> is
+    /// a deadline (on the app's <see cref="TimeProvider"/>). At the deadline the request's cancellation token fires (the handler's <c>CancellationToken</c> is
     /// that token) and the running database command stops (<see cref="QueryBudget"/>); the answer is 504.
     /// </summary>
     public static WebApplication UseQueryLimits(this WebApplication app)
@@ -97,14 +99,14 @@ public static class QueryLimits
             }
 
             var aborted = context.RequestAborted;
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            deadline.CancelAfter(options.QueryTimeout);
+            using var timeout = new CancellationTokenSource(options.QueryTimeout, context.RequestServices.GetRequiredService<TimeProvider>());
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
             context.RequestAborted = deadline.Token;
             try
             {
                 using (QueryBudget.Enter(deadline.Token)) await next(context);
             }
-            catch (Exception) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted)
+            catch (Exception) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted)
             {
                 // Whatever the cancelled work threw (OperationCanceledException, SQLite's "interrupted", Npgsql's
                 // cancellation), the client hears one thing: the request ran out of time. The answer is written under
