@@ -73,8 +73,9 @@ public static class QueryLimits
     /// <summary>
     /// For endpoints marked <see cref="WithQueryLimits"/> (after authentication, which names the org): waits for one of
     /// the org's turns (429 with <c>Retry-After</c> when none comes within the queue wait), then runs the request with
-    /// a deadline (on the app's <see cref="TimeProvider"/>). At the deadline the request's cancellation token fires (the handler's <c>CancellationToken</c> is
-    /// that token) and the running database command stops (<see cref="QueryBudget"/>); the answer is 504.
+    /// a deadline on the app's <see cref="TimeProvider"/>. At the deadline the request's cancellation token fires (the
+    /// handler's <c>CancellationToken</c> is that token) and the running database command stops
+    /// (<see cref="QueryBudget"/>); the answer is 504.
     /// </summary>
     public static WebApplication UseQueryLimits(this WebApplication app)
     {
