@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CohortDashboard.Data.Tenancy;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +44,7 @@ public static class DataServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(connectionString);
+                options.UseSqlite(connectionString).AddInterceptors(SqliteInterrupt.Instance);
                 break;
             case DatabaseProvider.PostgreSQL:
                 options.UseNpgsql(connectionString);
@@ -59,8 +60,9 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Fills in defaults: for SQLite the default file, a busy timeout, and creates the file's directory; for
-    /// PostgreSQL a connection string is required.
+    /// Fills in defaults: for SQLite the default file, a busy timeout, creates the file (and its directory) now and
+    /// opens it <c>Mode=ReadWrite</c> from then on unless a <c>Mode</c> is configured; for PostgreSQL a connection
+    /// string is required.
     /// </summary>
     public static string PrepareConnectionString(DatabaseProvider provider, string? connectionString)
     {
@@ -83,6 +85,17 @@ public static class DataServiceCollectionExtensions
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            if (!new DbConnectionStringBuilder { ConnectionString = connectionString ?? "" }.ContainsKey("Mode"))
+            {
+                // The file is created here, at start-up, and never again: every later connection opens it ReadWrite, so
+                // a database that vanishes while we run is an error (and /healthz says so), not a new empty database.
+                if (!File.Exists(dataSource))
+                {
+                    using var create = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dataSource, Pooling = false }.ToString());
+                    create.Open();
+                }
+                builder.Mode = SqliteOpenMode.ReadWrite;
+            }
         }
         return builder.ToString();
     }

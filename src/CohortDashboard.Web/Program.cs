@@ -37,6 +37,7 @@ await app.PrepareDatabaseAsync();
 app.UseSecurity();
 app.UsePlatform();
 app.UseCohortAuth();
+app.UseQueryLimits();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

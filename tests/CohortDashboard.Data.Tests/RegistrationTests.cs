@@ -61,6 +61,30 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task PrepareConnectionString_SqliteFile_CreatedNowThenNeverRecreatedWhenItVanishes()
+    {
+        using var temp = new TestDatabase();
+        var path = Path.Combine(Path.GetDirectoryName(temp.FilePath)!, "vanishing.db");
+        var prepared = DataServiceCollectionExtensions.PrepareConnectionString(DatabaseProvider.Sqlite, $"Data Source={path}");
+        Assert.True(File.Exists(path));
+        Assert.Equal(Microsoft.Data.Sqlite.SqliteOpenMode.ReadWrite, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(prepared).Mode);
+
+        File.Delete(path);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(prepared);
+        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => connection.OpenAsync(Ct));
+
+        Assert.Equal(14, error.SqliteErrorCode); // SQLITE_CANTOPEN
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void PrepareConnectionString_ModeConfigured_Kept()
+    {
+        var prepared = DataServiceCollectionExtensions.PrepareConnectionString(DatabaseProvider.Sqlite, "Data Source=x.db;Mode=Memory;Cache=Shared");
+        Assert.Equal(Microsoft.Data.Sqlite.SqliteOpenMode.Memory, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(prepared).Mode);
+    }
+
+    [Fact]
     public void PrepareConnectionString_NoSetting_UsesDefaultFile()
     {
         var prepared = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(

@@ -1,4 +1,5 @@
 using System.Text;
+using CohortDashboard.Data.Csv;
 
 namespace CohortDashboard.Data.Import;
 
@@ -78,6 +79,8 @@ public sealed class CsvReader : IRecordSource, IDisposable
             if (fields.Length != width)
                 throw new CsvFormatException(line,
                     $"Row {line} has {fields.Length} fields but the header has {width}; check for an unquoted comma or a missing value.");
+            // Our exports guard formula-leading cells with a ' (CsvWriter); taking it off again keeps export → import a no-op.
+            for (var i = 0; i < fields.Length; i++) fields[i] = CsvWriter.Restore(fields[i]);
             yield return new CsvRecord(line, fields);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CohortDashboard.Data.Csv;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,8 @@ namespace CohortDashboard.Data.Import;
 /// <summary>
 /// Writes an org's rows of one entity as CSV with exactly the import columns (<see cref="ImportColumns"/>), so an
 /// export imported again changes nothing. Rows stream from the database in id order; nothing is held. Instants are
-/// UTC with <c>Z</c>, decimals invariant with a dot, tags joined with <c>|</c>.
+/// UTC with <c>Z</c>, decimals invariant with a dot, tags joined with <c>|</c>; cells go through <see cref="CsvWriter"/>,
+/// whose formula guard the CSV import undoes.
 /// </summary>
 public static class ImportExport
 {
@@ -87,14 +89,10 @@ public static class ImportExport
             _ => throw new ArgumentOutOfRangeException(nameof(entity)),
         };
         var text = new StringBuilder();
-        text.AppendJoin(',', ImportColumns.For(entity).Select(c => Field(c.Name))).Append("\r\n");
-        text.AppendJoin(',', example.Select(Field)).Append("\r\n");
+        CsvWriter.WriteRow(text, ImportColumns.For(entity).Select(c => c.Name));
+        CsvWriter.WriteRow(text, example);
         return text.ToString();
     }
-
-    /// <summary>One CSV field, quoted when it holds a comma, quote or line break.</summary>
-    public static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
     [ThreadStatic] private static StringBuilder? _line;
 
@@ -102,14 +100,7 @@ public static class ImportExport
     {
         var line = _line ??= new StringBuilder(512);
         line.Clear();
-        var first = true;
-        foreach (var field in fields)
-        {
-            if (!first) line.Append(',');
-            first = false;
-            line.Append(Field(field));
-        }
-        line.Append("\r\n");
+        CsvWriter.WriteRow(line, fields);
         return output.WriteAsync(line.ToString());
     }
 

@@ -149,7 +149,7 @@ public sealed class ApiKeyLifecycleTests(SeededApp app) : IClassFixture<SeededAp
     }
 
     [Fact]
-    public async Task CashRunway_KeysAllowanceSpent_Returns429WithRetryAfterUntilRaised()
+    public async Task CashRunway_KeysAllowanceSpent_Returns429WithRetryAfterAndQuotaHeadersUntilRaised()
     {
         using var admin = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Admin);
         var (key, id) = await CreateKeyAsync(admin, new { name = "Small plan", format = "cr_live", scopes = new[] { "READ_SUMMARY" }, quota_limit = 3, quota_window_hours = 5 });
@@ -171,6 +171,11 @@ public sealed class ApiKeyLifecycleTests(SeededApp app) : IClassFixture<SeededAp
         Assert.Equal((HttpStatusCode)429, spent.StatusCode);
         Assert.InRange(spent.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 4 * 3600, 5 * 3600 + 1);
         Assert.Contains("exhausted", (await spent.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+        // The refusal carries the same quota headers as every answer: nothing left, and the reset Retry-After points at.
+        Assert.Equal("0", spent.Headers.GetValues("X-CashRunway-Quota-Remaining").Single());
+        Assert.Equal("standard", spent.Headers.GetValues("X-CashRunway-Plan").Single());
+        var reset = DateTimeOffset.Parse(spent.Headers.GetValues("X-CashRunway-Quota-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange((reset - DateTimeOffset.UtcNow - spent.Headers.RetryAfter.Delta.Value).Duration().TotalSeconds, 0, 5);
 
         using (var raise = await admin.PatchAsJsonAsync($"/api/keys/{id}", new { quota_limit = 5, quota_window_hours = 5 }, Ct))
             Assert.Equal(HttpStatusCode.OK, raise.StatusCode);

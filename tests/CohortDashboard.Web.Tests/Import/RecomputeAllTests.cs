@@ -1,8 +1,12 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Testing;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.EntityFrameworkCore;
@@ -17,10 +21,12 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly Actor Admin = new("demo-contoso-admin", "admin", null, false);
 
-    private sealed class Step(int order, string name, List<string> log, bool fail = false, Func<Task>? during = null) : IRecomputeStep
+    private sealed class Step(int order, string name, List<string> log, bool fail = false, Func<Task>? during = null,
+        string[]? jobs = null) : IRecomputeStep
     {
         public int Order => order;
         public string Name => name;
+        public IReadOnlyList<string> Jobs => jobs ?? [];
 
         public async Task<string> RunAsync(Actor actor, CancellationToken ct)
         {
@@ -130,6 +136,55 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
 
         Assert.True((await first).Succeeded);
         Assert.Equal(["slow"], log);
+    }
+
+    [Fact]
+    public async Task RunAsync_DuringRun_StandaloneRunOfALaterStepRefusedButTheRunItselfRunsIt()
+    {
+        await using var scope = OrgServices();
+        var expansion = scope.ServiceProvider.GetRequiredService<ExpansionService>();
+        var log = new List<string>();
+        Exception? standalone = null;
+        // The first step stands in for a slow facts rebuild; the standalone affinity recompute comes in meanwhile, from
+        // its own flow as another request or page would (not the run's, whose own calls are let through).
+        async Task TryStandaloneAsync()
+        {
+            Task<Exception?> other;
+            using (ExecutionContext.SuppressFlow())
+                other = Task.Run(async () => await Record.ExceptionAsync(() => expansion.RecomputeAffinityAsync(Admin, CancellationToken.None)));
+            standalone = await other;
+        }
+        var service = Service(scope.ServiceProvider, new Step(100, "slow", log, during: TryStandaloneAsync), new AffinityStep(expansion));
+
+        var result = await service.RunAsync(Admin, null, Ct);
+
+        Assert.IsType<JobBusyException>(standalone);
+        Assert.Contains(ExpansionService.RecomputeJob, standalone.Message);
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Name}: {s.State} {s.Summary}")));
+        Assert.Equal(RecomputeStepState.Done, result.Steps[1].State);
+        // Afterwards the standalone run is free again.
+        Assert.True((await expansion.RecomputeAffinityAsync(Admin, Ct)).EntriesComputed > 0);
+    }
+
+    [Fact]
+    public async Task RecomputeRoute_StandaloneStepRunning_409AndNoStepRuns()
+    {
+        var jobs = app.Factory.Services.GetRequiredService<OrgJobs>();
+        using var client = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.ContosoAdmin);
+        var log = new List<string>();
+
+        HttpResponseMessage response;
+        using (jobs.TryStart(Contoso, ExpansionService.GenerateJob) ?? throw new InvalidOperationException("gate taken"))
+            response = await client.PostAsync("/api/recompute", null, Ct);
+        using var after = await client.PostAsync("/api/recompute", null, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(ExpansionService.GenerateJob, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        // Nothing of the refused run was left held: a standalone run starts again.
+        using var free = jobs.TryStart(Contoso, ExpansionService.RecomputeJob);
+        Assert.NotNull(free);
     }
 
     private sealed class SyncProgress(Action<IReadOnlyList<RecomputeStepStatus>> report) : IProgress<IReadOnlyList<RecomputeStepStatus>>

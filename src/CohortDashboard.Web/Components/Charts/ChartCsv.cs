@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using CohortDashboard.Data.Csv;
 
 namespace CohortDashboard.Web.Components.Charts;
 
@@ -12,13 +12,10 @@ namespace CohortDashboard.Web.Components.Charts;
 /// <item>Bar/scatter traces that share the same categories: wide, <c>{category},{trace names...}</c>.</item>
 /// <item>Anything else: long, <c>series,x,y[,z]</c> with one row per point (heatmaps one row per cell).</item>
 /// </list>
-/// Text cells starting with = + - @ (or tab/CR) are prefixed with ' so spreadsheets do not run them as formulas;
-/// numbers are never altered.
+/// Cells are written by <see cref="CsvWriter"/> (formula-leading text prefixed with ', plain numbers never altered).
 /// </summary>
 public static class ChartCsv
 {
-    private const string NewLine = "\r\n";
-
     public static string FromTraces(IReadOnlyList<ChartTrace> traces, ChartLayout? layout = null)
     {
         ArgumentNullException.ThrowIfNull(traces);
@@ -34,20 +31,20 @@ public static class ChartCsv
         }
         else if (traces is [PieTrace pie])
         {
-            WriteRow(csv, ["label", "value"]);
+            CsvWriter.WriteRow(csv, ["label", "value"]);
             for (var i = 0; i < Math.Max(pie.Labels.Count, pie.Values.Count); i++)
             {
-                WriteRow(csv, [At(pie.Labels, i), At(pie.Values, i)]);
+                CsvWriter.WriteRow(csv, [At(pie.Labels, i), At(pie.Values, i)]);
             }
         }
         else if (TryGetSharedCategories(traces, out var categories, out var values))
         {
             var horizontal = traces[0] is BarTrace { Orientation: "h" };
             var categoryTitle = (horizontal ? layout?.YAxis?.Title : layout?.XAxis?.Title) ?? (horizontal ? "y" : "x");
-            WriteRow(csv, [categoryTitle, .. traces.Select((t, i) => (object?)(t.Name ?? $"trace {i + 1}"))]);
+            CsvWriter.WriteRow(csv, [categoryTitle, .. traces.Select((t, i) => (object?)(t.Name ?? $"trace {i + 1}"))]);
             for (var row = 0; row < categories.Count; row++)
             {
-                WriteRow(csv, [categories[row], .. values.Select(v => At(v, row))]);
+                CsvWriter.WriteRow(csv, [categories[row], .. values.Select(v => At(v, row))]);
             }
         }
         else
@@ -61,25 +58,25 @@ public static class ChartCsv
     {
         var columns = heatmap.Z.Count == 0 ? 0 : heatmap.Z.Max(r => r.Count);
         var corner = layout?.YAxis?.Title ?? heatmap.Name ?? "";
-        WriteRow(csv, [corner, .. Enumerable.Range(0, columns).Select(j => heatmap.X is null ? j : At(heatmap.X, j))]);
+        CsvWriter.WriteRow(csv, [corner, .. Enumerable.Range(0, columns).Select(j => heatmap.X is null ? j : At(heatmap.X, j))]);
         for (var i = 0; i < heatmap.Z.Count; i++)
         {
             var row = heatmap.Z[i];
-            WriteRow(csv, [heatmap.Y is null ? i : At(heatmap.Y, i), .. Enumerable.Range(0, columns).Select(j => At(row, j))]);
+            CsvWriter.WriteRow(csv, [heatmap.Y is null ? i : At(heatmap.Y, i), .. Enumerable.Range(0, columns).Select(j => At(row, j))]);
         }
     }
 
     private static void WriteLong(StringBuilder csv, IReadOnlyList<ChartTrace> traces)
     {
         var hasZ = traces.Any(t => t is HeatmapTrace);
-        WriteRow(csv, hasZ ? ["series", "x", "y", "z"] : ["series", "x", "y"]);
+        CsvWriter.WriteRow(csv, hasZ ? ["series", "x", "y", "z"] : ["series", "x", "y"]);
         for (var t = 0; t < traces.Count; t++)
         {
             var trace = traces[t];
             var name = trace.Name ?? $"trace {t + 1}";
             foreach (var (x, y, z) in Points(trace))
             {
-                WriteRow(csv, hasZ ? [name, x, y, z] : [name, x, y]);
+                CsvWriter.WriteRow(csv, hasZ ? [name, x, y, z] : [name, x, y]);
             }
         }
     }
@@ -130,7 +127,7 @@ public static class ChartCsv
             {
                 return false;
             }
-            var thisKey = c.Select(Format).ToArray();
+            var thisKey = c.Select(CsvWriter.Format).ToArray();
             if (key is null)
             {
                 if (thisKey.Distinct().Count() != thisKey.Length)
@@ -152,49 +149,4 @@ public static class ChartCsv
 
     private static object? At<T>(IReadOnlyList<T>? list, int index) =>
         list is not null && index < list.Count ? list[index] : null;
-
-    internal static void WriteRow(StringBuilder csv, IEnumerable<object?> cells)
-    {
-        var first = true;
-        foreach (var cell in cells)
-        {
-            if (!first)
-            {
-                csv.Append(',');
-            }
-            first = false;
-            csv.Append(Escape(cell));
-        }
-        csv.Append(NewLine);
-    }
-
-    internal static string Format(object? value) => value switch
-    {
-        null => "",
-        double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "",
-        float f => float.IsFinite(f) ? f.ToString("R", CultureInfo.InvariantCulture) : "",
-        decimal m => m.ToString(CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime dt when dt.TimeOfDay == TimeSpan.Zero && dt.Kind != DateTimeKind.Utc => dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime dt => dt.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + (dt.Kind == DateTimeKind.Utc ? "Z" : ""),
-        DateTimeOffset dto => dto.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Escape(object? value)
-    {
-        var text = Format(value);
-        var isText = value is string or char || (value is not null && value is not IFormattable and not bool);
-        if (isText && text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            text = "'" + text;
-        }
-        if (text.IndexOfAny([',', '"', '\r', '\n']) >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' ')))
-        {
-            return "\"" + text.Replace("\"", "\"\"") + "\"";
-        }
-        return text;
-    }
 }

@@ -11,6 +11,7 @@ public sealed class AccountCohortsRecomputeStep(AccountCohortService cohorts) : 
 {
     public int Order => 200;
     public string Name => "Account cohorts";
+    public IReadOnlyList<string> Jobs => [AccountCohortService.GenerateJob, AccountCohortService.RecomputeJob];
 
     public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {

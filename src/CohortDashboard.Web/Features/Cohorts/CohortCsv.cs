@@ -1,12 +1,12 @@
 using System.Text;
 using CohortDashboard.Analytics.Cohorts;
-using CohortDashboard.Web.Components.Charts;
+using CohortDashboard.Data.Csv;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
 /// <summary>
-/// CSV of the cohort matrix and of one cell's customers (RFC 4180 through <see cref="ChartCsv"/>: invariant numbers,
-/// text cells starting with = + - @ prefixed with ' against formula injection). Values are the raw numbers
+/// CSV of the cohort matrix and of one cell's customers, written by <see cref="CsvWriter"/> (RFC 4180, invariant numbers,
+/// formula-leading text neutralised). Values are the raw numbers
 /// (fractions for percentages); a not-yet-started cell is empty and an undefined one too.
 /// </summary>
 public static class CohortCsv
@@ -17,14 +17,14 @@ public static class CohortCsv
         var csv = new StringBuilder();
         var grouped = analysis.Groups.Count != 1 || analysis.Groups[0].Group != CohortMatrixBuilder.AllGroup;
         IEnumerable<object?> Lead(string group) => grouped ? [group] : [];
-        ChartCsv.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size", .. analysis.OffsetLabels]);
+        CsvWriter.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size", .. analysis.OffsetLabels]);
         foreach (var matrix in analysis.Groups)
         {
             foreach (var row in matrix.Rows)
             {
-                ChartCsv.WriteRow(csv, [.. Lead(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
+                CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
             }
-            ChartCsv.WriteRow(csv, [.. Lead(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
+            CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
         }
         return csv.ToString();
     }
@@ -32,10 +32,10 @@ public static class CohortCsv
     public static string Customers(IEnumerable<CellCustomer> customers)
     {
         var csv = new StringBuilder();
-        ChartCsv.WriteRow(csv, ["account_id", "external_id", "name", "segment", "owner_id", "orders", "net_revenue", "cumulative_net_revenue"]);
+        CsvWriter.WriteRow(csv, ["account_id", "external_id", "name", "segment", "owner_id", "orders", "net_revenue", "cumulative_net_revenue"]);
         foreach (var c in customers)
         {
-            ChartCsv.WriteRow(csv, [c.AccountId, c.ExternalId, c.Name, c.Segment, c.OwnerId, c.Orders, c.NetRevenue, c.CumulativeNetRevenue]);
+            CsvWriter.WriteRow(csv, [c.AccountId, c.ExternalId, c.Name, c.Segment, c.OwnerId, c.Orders, c.NetRevenue, c.CumulativeNetRevenue]);
         }
         return csv.ToString();
     }

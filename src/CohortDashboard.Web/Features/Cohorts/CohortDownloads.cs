@@ -1,5 +1,6 @@
 using System.Text;
 using CohortDashboard.Data.Filters;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CohortDashboard.Web.Features.Cohorts;
@@ -15,8 +16,9 @@ public static class CohortDownloads
 
     public static WebApplication MapCohortDownloads(this WebApplication app)
     {
-        app.MapGet(MatrixPath, MatrixAsync).WithName("DownloadCohortMatrix").ExcludeFromDescription();
-        app.MapGet(CustomersPath, CustomersAsync).WithName("DownloadCohortCellCustomers").ExcludeFromDescription();
+        Func<int, string, IResult> problem = (status, message) => TypedResults.Problem(message, statusCode: status);
+        app.MapGet(MatrixPath, MatrixAsync).WithName("DownloadCohortMatrix").ExcludeFromDescription().WithQueryLimits(problem);
+        app.MapGet(CustomersPath, CustomersAsync).WithName("DownloadCohortCellCustomers").ExcludeFromDescription().WithQueryLimits(problem);
         return app;
     }
 

@@ -22,6 +22,12 @@ public interface IRecomputeStep
     /// <summary>What the step shows on the page, e.g. "Cohort facts".</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The <see cref="OrgJobs"/> names its standalone runs use (e.g. the Affinity page's recompute): "Recompute all"
+    /// holds them for its whole run, so neither runs alongside the other (409).
+    /// </summary>
+    IReadOnlyList<string> Jobs => [];
+
     /// <summary>Runs the step for the current org; returns a one-line summary ("84,000 orders → 51,200 fact rows").</summary>
     Task<string> RunAsync(Actor actor, CancellationToken ct);
 }
@@ -44,6 +50,7 @@ public sealed class AffinityStep(ExpansionService expansion) : IRecomputeStep
 {
     public int Order => 300;
     public string Name => "Product affinity";
+    public IReadOnlyList<string> Jobs => [ExpansionService.RecomputeJob];
 
     public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
@@ -57,6 +64,7 @@ public sealed class SignalsStep(ExpansionService expansion) : IRecomputeStep
 {
     public int Order => 400;
     public string Name => "Expansion signals";
+    public IReadOnlyList<string> Jobs => [ExpansionService.GenerateJob];
 
     public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
@@ -75,9 +83,9 @@ public sealed record RecomputeStepStatus(string Name, RecomputeStepState State, 
 public sealed record RecomputeAllResult(bool Succeeded, IReadOnlyList<RecomputeStepStatus> Steps);
 
 /// <summary>
-/// Runs every <see cref="IRecomputeStep"/> in order for the current org. One run per org at a time
-/// (<see cref="JobBusyException"/> otherwise), and never while an import into the org is writing (it waits for the
-/// import to finish). A failed step stops the run (later steps read what earlier ones build); a fully successful run
+/// Runs every <see cref="IRecomputeStep"/> in order for the current org. One run per org at a time, and none while a
+/// standalone run of one of its steps goes on, nor such a run during it (<see cref="JobBusyException"/>); never while
+/// an import into the org is writing (it waits for the import to finish). A failed step stops the run (later steps read what earlier ones build); a fully successful run
 /// clears the org's "results stale" mark if no import changed data while it ran, and writes one audit row.
 /// </summary>
 public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbContextFactory<CohortDbContext> dbFactory,
@@ -98,6 +106,7 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
         using var run = jobs.TryStart(orgId, Job) ?? throw new JobBusyException(Job);
+        using var stepRuns = jobs.StartAll(orgId, _steps.SelectMany(s => s.Jobs));
         using var noImport = await jobs.WaitAsync(orgId, ImportService.Job, ct);
         DateTime? staleAtStart;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CohortDashboard.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CohortDashboard.Web.Features.Platform;
 
@@ -11,7 +12,8 @@ public static class PlatformExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        services.AddHealthChecks().AddDbContextCheck<CohortDbContext>("database");
+        services.AddQueryLimits();
+        services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", timeout: TimeSpan.FromSeconds(10));
         return services;
     }
 
@@ -32,23 +34,28 @@ public static class PlatformExtensions
 
     public static WebApplication MapPlatform(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions
-        {
-            ResponseWriter = async (context, report) =>
-            {
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsJsonAsync(new
-                {
-                    status = report.Status.ToString(),
-                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
-                });
-            },
-        }).AllowAnonymous();
+        // Readiness: 503 while the database cannot be read and written (take the instance out of rotation).
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        // Liveness: the process serves requests; no dependency is checked (restart only when this fails).
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync })
+            .AllowAnonymous();
 
         app.MapGet("/version", (DatabaseInfo database) => TypedResults.Ok(VersionInfo.Read(database.Provider)))
             .AllowAnonymous()
             .WithName("GetVersion");
         return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            problems = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+                .ToDictionary(e => e.Key, e => e.Value.Description ?? "failed"),
+        });
     }
 }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using CohortDashboard.Analytics.Cohorts;
-using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.ApiKeys;
+using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CohortDashboard.Web.Features.Cohorts.Api;
@@ -75,7 +76,8 @@ public static class CashRunwayCohortApi
     {
         var group = app.MapGroup("/api/agent/cohorts")
             .WithTags("CashRunway")
-            .RequireApiKey(ApiScopes.ReadSummary, CashRunwayError.Respond);
+            .RequireApiKey(ApiScopes.ReadSummary, CashRunwayError.Respond)
+            .WithQueryLimits(CashRunwayError.Respond);
         group.AddEndpointFilter(QuotaFilterAsync);
 
         group.MapGet("/retention", RetentionAsync)
@@ -120,20 +122,25 @@ public static class CashRunwayCohortApi
             http.User.FindFirstValue(CohortClaims.ApiKeyId) ?? "", QuotaOf(http.User));
         if (!quota.Allowed)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling((quota.ResetsAt - DateTimeOffset.UtcNow).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            // The client learns when to come back from the same headers it reads on every answer, plus Retry-After.
+            WriteQuotaHeaders(http, quota);
+            var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((quota.ResetsAt - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return CashRunwayError.Respond(StatusCodes.Status429TooManyRequests, "The API key's credit window is exhausted.");
         }
         var result = await next(context);
         var inner = result is INestedHttpResult nested ? nested.Result : result;
-        if (inner is IStatusCodeHttpResult { StatusCode: < 400 })
-        {
-            var headers = http.Response.Headers;
-            headers["X-CashRunway-Subscription"] = "active";
-            headers["X-CashRunway-Plan"] = http.User.FindFirstValue(CohortClaims.ApiKeyId) == ApiKeyHandler.DemoKeyId ? "demo" : "standard";
-            headers["X-CashRunway-Quota-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-CashRunway-Quota-Reset"] = quota.ResetsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        }
+        if (inner is IStatusCodeHttpResult { StatusCode: < 400 }) WriteQuotaHeaders(http, quota);
         return result;
+    }
+
+    private static void WriteQuotaHeaders(HttpContext http, QuotaState quota)
+    {
+        var headers = http.Response.Headers;
+        headers["X-CashRunway-Subscription"] = "active";
+        headers["X-CashRunway-Plan"] = http.User.FindFirstValue(CohortClaims.ApiKeyId) == ApiKeyHandler.DemoKeyId ? "demo" : "standard";
+        headers["X-CashRunway-Quota-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-CashRunway-Quota-Reset"] = quota.ResetsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
     internal static async Task<Results<Ok<CohortRetentionResponse>, JsonHttpResult<CashRunwayError>>> RetentionAsync(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -84,7 +85,8 @@ public static class TerminaCohortApi
     {
         var group = app.MapGroup("/api/v1/group/{group_id}/deal/{deal_id}/data")
             .WithTags("Termina")
-            .RequireApiKey(ApiScopes.AnalyticsRead, TerminaError.Respond);
+            .RequireApiKey(ApiScopes.AnalyticsRead, TerminaError.Respond)
+            .WithQueryLimits(TerminaError.Respond);
 
         group.MapGet("/customer-cohorts", CustomerCohortsAsync)
             .WithName("TerminaCustomerCohorts")

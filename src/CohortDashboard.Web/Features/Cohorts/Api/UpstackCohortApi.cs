@@ -5,6 +5,7 @@ using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 
 namespace CohortDashboard.Web.Features.Cohorts.Api;
 
@@ -58,6 +59,7 @@ public static class UpstackCohortApi
         app.MapGroup("/db-mgmt/api")
             .WithTags("Upstack")
             .RequireApiKey(ApiScopes.AnalyticsRead, UpstackError.Respond)
+            .WithQueryLimits(UpstackError.Respond)
             .MapPost("/query-cohort-analysis", QueryAsync)
             .WithName("UpstackQueryCohortAnalysis")
             .WithSummary("Run a cohort analysis (Upstack)")
