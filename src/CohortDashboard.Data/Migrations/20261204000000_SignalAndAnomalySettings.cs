@@ -31,8 +31,12 @@ public sealed class SignalAndAnomalySettings : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.DropColumn(name: "anomaly_min_cohort_size", table: "organizations");
-
-        migrationBuilder.DropColumn(name: "max_signals_per_account", table: "organizations");
+        foreach (var column in new[] { "anomaly_min_cohort_size", "max_signals_per_account" })
+        {
+            // EF's SQLite provider only drops a column by rebuilding the table from a model snapshot, which hand-written
+            // migrations do not carry; SQLite (3.35+) drops it in place.
+            if (migrationBuilder.IsSqlite()) migrationBuilder.Sql($"ALTER TABLE \"organizations\" DROP COLUMN \"{column}\";");
+            else migrationBuilder.DropColumn(name: column, table: "organizations");
+        }
     }
 }
