@@ -373,7 +373,7 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         var before = (await AllSignalsAsync(admin, "&status=pending")).ToList();
         try
         {
-            await SetMaxSignalsPerAccountAsync(orgId, 1);
+            await ChangeSettingsAsync(orgId, s => s.MaxSignalsPerAccount = 1);
             using var regenerate = await admin.PostAsync("/api/expansion/signals", null, Ct);
             Assert.Equal(HttpStatusCode.OK, regenerate.StatusCode);
 
@@ -391,17 +391,8 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         }
         finally
         {
-            await SetMaxSignalsPerAccountAsync(orgId, OrgSettings.DefaultMaxSignalsPerAccount);
+            await ChangeSettingsAsync(orgId, s => s.MaxSignalsPerAccount = OrgSettings.DefaultMaxSignalsPerAccount);
         }
-    }
-
-    private async Task SetMaxSignalsPerAccountAsync(long orgId, int max)
-    {
-        await using var scope = OrgServices(orgId);
-        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
-        var org = await db.Organizations.SingleAsync(Ct);
-        org.Settings.MaxSignalsPerAccount = max;
-        await db.SaveChangesAsync(Ct);
     }
 
     [Fact]
@@ -443,7 +434,7 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         await GenerateAsync(contoso);
         var before = (await AllSignalsAsync(contoso)).Count;
         var orgId = long.Parse((await contoso.GetFromJsonAsync<JsonElement>("/api/me", Ct)).GetProperty("org_id").GetString()!);
-        await SetAffinityWeightAsync(orgId, 0.55m);
+        await ChangeSettingsAsync(orgId, s => s.SignalWeightAffinity = 0.55m);
         try
         {
             using var response = await contoso.PostAsync("/api/expansion/signals", null, Ct);
@@ -454,16 +445,16 @@ public sealed class ExpansionApiTests(SeededApp app) : IClassFixture<SeededApp>
         }
         finally
         {
-            await SetAffinityWeightAsync(orgId, 0.40m);
+            await ChangeSettingsAsync(orgId, s => s.SignalWeightAffinity = 0.40m);
         }
     }
 
-    private async Task SetAffinityWeightAsync(long orgId, decimal weight)
+    private async Task ChangeSettingsAsync(long orgId, Action<OrgSettings> change)
     {
         await using var scope = OrgServices(orgId);
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
         var org = await db.Organizations.SingleAsync(Ct);
-        org.Settings.SignalWeightAffinity = weight;
+        change(org.Settings);
         await db.SaveChangesAsync(Ct);
     }
 
