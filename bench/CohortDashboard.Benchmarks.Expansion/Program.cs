@@ -67,7 +67,7 @@ for (var run = 0; run < runs; run++)
     {
         var page = await timer.Time("GET signals page 1 + KPIs", () => expansion.GetSignalsAsync(new SignalFilter(), 1, ExpansionEndpoints.DefaultPageSize, CancellationToken.None));
         timer.Note("GET signals page 1 + KPIs", $"{page.Signals.Count} of {page.TotalCount:N0}");
-        var board = await timer.Time("kanban board (4 columns × 30 + KPIs)", () => expansion.GetBoardAsync(new SignalFilter(), 30, CancellationToken.None));
+        var board = await timer.Time("kanban board (4 columns × 30 + KPIs)", () => expansion.GetBoardAsync(new SignalFilter(), new Dictionary<CohortDashboard.Data.Model.SignalStatus, int>(), CancellationToken.None));
         timer.Note("kanban board (4 columns × 30 + KPIs)", $"{board.Columns.Sum(c => c.Cards.Count)} cards");
     }
 }

@@ -62,6 +62,10 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             {
                 settings.Property(s => s.ChurnDefinition).HasConversion(SnakeCase<ChurnDefinition>()).HasMaxLength(16);
                 settings.Property(s => s.RefundDateAttribution).HasConversion(SnakeCase<RefundDateAttribution>()).HasMaxLength(16);
+                // Added by a later migration to a table with rows: the database default fills them (and keeps the
+                // migrated and created schemas identical).
+                settings.Property(s => s.MaxSignalsPerAccount).HasDefaultValue(OrgSettings.DefaultMaxSignalsPerAccount);
+                settings.Property(s => s.AnomalyMinCohortSize).HasDefaultValue(OrgSettings.DefaultAnomalyMinCohortSize);
             });
             if (!orgScope.IsSystem) org.HasQueryFilter(o => o.Id == CurrentOrgId);
         });

@@ -53,7 +53,7 @@ public sealed class SignalsBoardTests(BrowserFixture browser) : IClassFixture<Br
     {
         await EnsureSignalsAsync();
         await using var session = await browser.NewSessionAsync();
-        await session.SignInAsync(DemoSession.Analyst, "/signals");
+        await session.SignInAsync(DemoSession.Admin, "/signals");
         var page = session.Page;
         var id = await PendingCardIdAsync(page, 0);
 
@@ -73,7 +73,7 @@ public sealed class SignalsBoardTests(BrowserFixture browser) : IClassFixture<Br
         // The card's history shows the audited move.
         await CardIn(page, "pitched", id).Locator("[data-testid='history-button']").ClickAsync();
         await Assertions.Expect(CardIn(page, "pitched", id).Locator("[data-testid='history']"))
-            .ToContainTextAsync("demo-analyst · pending → pitched");
+            .ToContainTextAsync("demo-admin · pending → pitched");
         Assert.Empty(session.ConsoleErrors);
     }
 
@@ -146,5 +146,120 @@ public sealed class SignalsBoardTests(BrowserFixture browser) : IClassFixture<Br
         await Task.Delay(2_000, TestContext.Current.CancellationToken);
         Assert.Equal(before, await northwind.Page.Locator("[data-testid='count-won']").TextContentAsync());
         await Assertions.Expect(northwind.Page.Locator($"[data-signal-id='{theirs}']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Board_Analyst_ReadsEveryCardButMovesNone()
+    {
+        await EnsureSignalsAsync();
+        await using var session = await browser.NewSessionAsync();
+        await session.SignInAsync(DemoSession.Analyst, "/signals");
+        var page = session.Page;
+        var id = await PendingCardIdAsync(page, 0);
+        var card = CardIn(page, "pending", id);
+
+        await Assertions.Expect(page.Locator("[data-testid='board-read-only']")).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator("[data-testid='card-locked']")).ToContainTextAsync("'s account");
+        await Assertions.Expect(page.Locator("[data-testid='move-menu-button']")).ToHaveCountAsync(0);
+        Assert.Equal(0, await page.Locator("[data-testid='signal-card'][data-locked='false']").CountAsync());
+
+        // A drag is refused on the board: the card stays where it is and nothing is saved.
+        await page.Locator($"[data-testid='signal-item'][data-signal-id='{id}']").DragToAsync(page.Locator("[data-testid='column-won']"));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await Assertions.Expect(CardIn(page, "pending", id)).ToBeVisibleAsync();
+        Assert.Equal("pending", await StatusViaApiAsync(id));
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Board_AccountManager_OwnCardsMovableOthersLockedWithOwnerNamed()
+    {
+        await EnsureSignalsAsync();
+        await using var session = await browser.NewSessionAsync();
+        await session.SignInAsync(DemoSession.AccountManager, "/signals");
+        var page = session.Page;
+
+        // "My accounts" starts on: only rep-01's cards, all movable.
+        await PendingCardIdAsync(page, 0);
+        Assert.Equal(0, await page.Locator("[data-testid='signal-card'][data-locked='true']").CountAsync());
+        Assert.All(await page.Locator("[data-testid='card-owner']").AllTextContentsAsync(), owner => Assert.Equal("rep-01", owner));
+
+        // Everyone's: other reps' cards are locked and name their owner; the URL records the choice.
+        await page.Locator("[data-testid='filter-mine']").ClickAsync();
+        var locked = page.Locator("[data-testid='column-pending'] [data-testid='signal-card'][data-locked='true']").First;
+        await Assertions.Expect(locked).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"mine=0"));
+        var owner = await locked.Locator("[data-testid='card-owner']").TextContentAsync();
+        Assert.NotEqual("rep-01", owner);
+        await Assertions.Expect(locked.Locator("[data-testid='card-locked']")).ToContainTextAsync($"{owner}'s account");
+        await Assertions.Expect(locked.Locator("[data-testid='move-menu-button']")).ToHaveCountAsync(0);
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Drop_CardMovedByAnotherContextWhileDragging_RefusedNamedAndSnapsToTheTruth()
+    {
+        await EnsureSignalsAsync();
+        await using var mover = await browser.NewSessionAsync();
+        await using var dragger = await browser.NewSessionAsync();
+        await mover.SignInAsync(DemoSession.Admin, "/signals");
+        await dragger.SignInAsync(DemoSession.Admin, "/signals");
+        var id = await PendingCardIdAsync(mover.Page, 3);
+        var page = dragger.Page;
+        await Assertions.Expect(CardIn(page, "pending", id)).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        // The dragger picks the card up in Pending (the board notes version 1)… The HTML5 drag events are dispatched
+        // one by one so the other context's move lands between pick-up and drop, every time.
+        var dataTransfer = await page.EvaluateHandleAsync("() => new DataTransfer()");
+        var item = page.Locator($"[data-testid='signal-item'][data-signal-id='{id}']");
+        await item.DispatchEventAsync("dragstart", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        // …while the other context moves it to Won with its Move menu; the dragger's board follows live.
+        var card = CardIn(mover.Page, "pending", id);
+        await card.Locator("[data-testid='move-menu-button']").ClickAsync();
+        await card.Locator("[data-testid='move-to-won']").ClickAsync();
+        await Assertions.Expect(CardIn(mover.Page, "won", id)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(CardIn(page, "won", id)).ToBeVisibleAsync(new() { Timeout = 5_000 });
+
+        var dismissed = page.Locator("[data-testid='column-dismissed']");
+        foreach (var type in new[] { "dragenter", "dragover", "drop" })
+            await dismissed.DispatchEventAsync(type, new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
+        await item.DispatchEventAsync("dragend", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
+
+        // The drop on Dismissed carries version 1: refused, the notice names who moved it where, the card shows in Won.
+        await Assertions.Expect(page.Locator("[data-testid='board-notice']"))
+            .ToContainTextAsync($"{DemoSession.Admin} moved this to Won a moment ago", new() { Timeout = 10_000 });
+        await Assertions.Expect(CardIn(page, "won", id)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(CardIn(page, "dismissed", id)).ToHaveCountAsync(0);
+        Assert.Equal("won", await StatusViaApiAsync(id));
+        Assert.Empty(mover.ConsoleErrors);
+        Assert.Empty(dragger.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Board_SearchAndColumnTotals_InUrlAndSurviveReload()
+    {
+        await EnsureSignalsAsync();
+        await using var session = await browser.NewSessionAsync();
+        await session.SignInAsync(DemoSession.Analyst, "/signals");
+        var page = session.Page;
+        var firstCard = page.Locator("[data-testid='column-pending'] [data-testid='signal-card']").First;
+        await Assertions.Expect(firstCard).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var name = (await firstCard.Locator(".cd-card-account").TextContentAsync())!;
+        await Assertions.Expect(page.Locator("[data-testid='amount-pending']")).ToContainTextAsync("$");
+
+        var search = page.Locator("[data-testid='filter-search']");
+        await search.FillAsync(name.ToUpperInvariant());
+        await search.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"[?&]q="), new() { Timeout = 10_000 });
+        await page.ReloadAsync();
+        await session.WaitForInteractiveAsync();
+
+        await Assertions.Expect(page.Locator("[data-testid='filter-search']")).ToHaveValueAsync(name.ToUpperInvariant(), new() { Timeout = 15_000 });
+        var names = await page.Locator("[data-testid='signal-card'] .cd-card-account").AllTextContentsAsync();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Contains(name, n, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(session.ConsoleErrors);
     }
 }

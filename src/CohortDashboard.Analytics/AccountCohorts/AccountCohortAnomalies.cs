@@ -44,15 +44,17 @@ public sealed record AccountCohortAnomaly(
 /// <item><b>Health decline</b> (warning): average health fell by at least <c>HealthDeclinePoints</c> from the month
 /// before, both months having paying members (an empty month's average of 0 says nothing).</item>
 /// </list>
-/// Ordered by month, then type.
+/// A month that is still running (<c>runningMonth</c> or later: its snapshot holds a few days) is never judged — its
+/// NRR and churn are partial — though it may still be the "month before" of nothing. Ordered by month, then type.
 /// </summary>
 public static class AccountCohortAnomalies
 {
+    /// <param name="runningMonth">First day of the month in progress (the org's current month); null when every snapshot is of a finished month.</param>
     public static IReadOnlyList<AccountCohortAnomaly> Detect(
-        long cohortId, string cohortName, IEnumerable<AccountCohortSnapshot> snapshots, AnomalyThresholds thresholds)
+        long cohortId, string cohortName, IEnumerable<AccountCohortSnapshot> snapshots, AnomalyThresholds thresholds, DateOnly? runningMonth = null)
     {
         thresholds.Validate();
-        var months = snapshots.OrderBy(s => s.PeriodMonth).ToList();
+        var months = snapshots.Where(s => runningMonth is not { } running || s.PeriodMonth < running).OrderBy(s => s.PeriodMonth).ToList();
         var anomalies = new List<AccountCohortAnomaly>();
         var rising = 0;   // consecutive month-on-month increases of the churn count ending at the current month
         for (var i = 0; i < months.Count; i++)

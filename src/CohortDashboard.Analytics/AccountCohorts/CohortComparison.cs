@@ -1,10 +1,13 @@
 namespace CohortDashboard.Analytics.AccountCohorts;
 
 /// <summary>How a cohort compares with the others.</summary>
-public enum ComparisonLabel { Best, Worst, Normal }
+public enum ComparisonLabel { Best, Worst, Normal, TooYoung }
 
 /// <summary>A cohort's NRR for the compared period (e.g. its latest snapshot); null when it had no starting ARR.</summary>
 public sealed record CohortNrr(long CohortId, string Name, decimal? Nrr);
+
+/// <summary>A cohort's monthly NRRs by month (first day), and the month its life starts (null: a standing cohort).</summary>
+public sealed record CohortNrrSeries(long CohortId, string Name, DateOnly? StartMonth, IReadOnlyDictionary<DateOnly, decimal?> MonthlyNrr);
 
 /// <param name="Rank">Competition rank by NRR, highest first (ties share a rank: 1, 1, 3); null without NRR.</param>
 public sealed record RankedCohort(long CohortId, string Name, decimal? Nrr, int? Rank, ComparisonLabel Label);
@@ -41,6 +44,35 @@ public static class CohortComparison
         result.AddRange(all.Where(c => c.Nrr is null).OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.CohortId)
             .Select(c => new RankedCohort(c.CohortId, c.Name, null, null, ComparisonLabel.Normal)));
         return result;
+    }
+
+    /// <summary>
+    /// Cohorts ranked at equal age: each by its NRR over the <paramref name="ageMonths"/> months after its start month
+    /// (chain-linked, <see cref="ChainedNrr"/>), so a two-quarter-old vintage is never held against a two-year-old one
+    /// on different spans. A cohort whose start + age is after <paramref name="lastCompleteMonth"/> is
+    /// <see cref="ComparisonLabel.TooYoung"/> (unranked, after the ranked ones, by name). A cohort without a start
+    /// (a standing cohort such as a segment, whose members come and go) is measured over the last
+    /// <paramref name="ageMonths"/> complete months — the same span for all of them.
+    /// </summary>
+    public static IReadOnlyList<RankedCohort> RankAtAge(IEnumerable<CohortNrrSeries> cohorts, int ageMonths, DateOnly lastCompleteMonth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ageMonths, 1);
+        var all = cohorts.ToList();
+        var measured = new List<CohortNrr>();
+        var young = new List<CohortNrrSeries>();
+        foreach (var cohort in all)
+        {
+            var start = cohort.StartMonth ?? lastCompleteMonth.AddMonths(-ageMonths);
+            if (start.AddMonths(ageMonths) > lastCompleteMonth)
+            {
+                young.Add(cohort);
+                continue;
+            }
+            var span = Enumerable.Range(1, ageMonths).Select(k => cohort.MonthlyNrr.GetValueOrDefault(start.AddMonths(k)));
+            measured.Add(new CohortNrr(cohort.CohortId, cohort.Name, ChainedNrr(span)));
+        }
+        return [.. Rank(measured), .. young.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.CohortId)
+            .Select(c => new RankedCohort(c.CohortId, c.Name, null, null, ComparisonLabel.TooYoung))];
     }
 
     /// <summary>

@@ -25,8 +25,13 @@ public sealed record VintagePoint(
 /// <param name="StartMonth">First day of month 0.</param>
 /// <param name="StartingArr">The cohort's ARR at the end of month 0.</param>
 /// <param name="StartingAccounts">Members paying at the end of month 0.</param>
+/// <param name="RetentionNote">
+/// Why <see cref="VintagePoint.RetentionPct"/> is left out although the cohort has starting ARR: the base is too small
+/// next to the ARR the cohort grew into (see <see cref="VintageCurves.MinBaseShareOfPeak"/>); null when it is plotted.
+/// </param>
 public sealed record VintageCurve(
-    long CohortId, string Name, DateOnly StartMonth, decimal StartingArr, int StartingAccounts, IReadOnlyList<VintagePoint> Points);
+    long CohortId, string Name, DateOnly StartMonth, decimal StartingArr, int StartingAccounts, IReadOnlyList<VintagePoint> Points,
+    string? RetentionNote = null);
 
 /// <summary>
 /// Vintage curves (SPEC §4): per cohort, month by month from its start month for up to <see cref="DefaultMonths"/>
@@ -40,6 +45,13 @@ public static class VintageCurves
 {
     /// <summary>Months after the start month covered by default (points 0..36).</summary>
     public const int DefaultMonths = 36;
+
+    /// <summary>
+    /// ARR retention is only meaningful against a base that is a real share of the cohort: when the starting ARR is below
+    /// this fraction of the curve's peak ARR (most of the cohort started paying after month 0, as a custom cohort of
+    /// new logos does), retention would read in thousands of percent, so the curve carries a note instead.
+    /// </summary>
+    public const decimal MinBaseShareOfPeak = 0.25m;
 
     /// <summary>
     /// The curve of <paramref name="cohort"/> from <paramref name="startMonth"/> for offsets 0..<paramref name="months"/>,
@@ -71,6 +83,14 @@ public static class VintageCurves
             var arr = series.Sum(s => s.At(month));
             decimal? retention = startingArr > 0 ? Math.Round(arr / startingArr * 100m, 2, MidpointRounding.AwayFromZero) : null;
             points.Add(new VintagePoint(offset, month, arr, retention, baseAccounts.Count(s => s.At(month) > 0), newArr, expansion, contraction, churn));
+        }
+        var peak = points.Max(p => p.Arr);
+        if (startingArr > 0 && startingArr < MinBaseShareOfPeak * peak)
+        {
+            var note = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ARR retention is not plotted: the cohort starts with {startingArr:N0} ARR, under {MinBaseShareOfPeak:P0} of its peak {peak:N0}, because most of its members started paying later; retention against that base would read {Math.Round(peak / startingArr * 100m, 0):N0}%. Its ARR and accounts remaining are shown as they are.");
+            return new VintageCurve(cohort.CohortId, cohort.Name, startMonth, startingArr, baseAccounts.Count,
+                points.Select(p => p with { RetentionPct = null }).ToList(), note);
         }
         return new VintageCurve(cohort.CohortId, cohort.Name, startMonth, startingArr, baseAccounts.Count, points);
     }

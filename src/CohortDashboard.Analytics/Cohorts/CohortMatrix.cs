@@ -39,5 +39,10 @@ public sealed record CohortCell(
     bool InProgress,
     CohortAnomaly? Anomaly = null);
 
-/// <summary>A retention cell at least two standard deviations below the other cohorts' mean at the same offset.</summary>
-public sealed record CohortAnomaly(decimal Retention, decimal OthersMean, decimal OthersStandardDeviation, int OtherCohorts, string Message);
+/// <summary>
+/// A retention cell flagged by <see cref="CohortMatrixBuilder"/>'s rule: at least two standard deviations below the other
+/// cohorts' mean, and the upper end of its 95 % Wilson interval (<paramref name="UpperBound"/>) below their pooled
+/// retention (<paramref name="OthersPooled"/>).
+/// </summary>
+public sealed record CohortAnomaly(decimal Retention, decimal OthersMean, decimal OthersStandardDeviation, int OtherCohorts, string Message,
+    decimal UpperBound, decimal OthersPooled);

@@ -124,6 +124,24 @@ public static class SignalScorer
         return new ScoringResult(signals, accounts.Count, catalog.Count);
     }
 
+    /// <summary>
+    /// At most <paramref name="maxPerAccount"/> signals per account: its best by score (ties: larger estimated ARR, then
+    /// lower target product id), skipping <paramref name="excluded"/> pairs first so a worked pair never takes a slot.
+    /// Order of the result: account, then rank within the account.
+    /// </summary>
+    public static IReadOnlyList<ScoredSignal> BestPerAccount(
+        IEnumerable<ScoredSignal> signals, int maxPerAccount, IReadOnlySet<(long AccountId, long ProductId)>? excluded = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerAccount, 1);
+        return signals
+            .Where(s => excluded is null || !excluded.Contains((s.AccountId, s.TargetProductId)))
+            .GroupBy(s => s.AccountId)
+            .OrderBy(g => g.Key)
+            .SelectMany(g => g.OrderByDescending(s => s.AffinityScore).ThenByDescending(s => s.EstimatedArr)
+                .ThenBy(s => s.TargetProductId).Take(maxPerAccount))
+            .ToList();
+    }
+
     /// <summary>The weighted sum of the four 0-1 components, rounded to 4 decimals and clamped to 0-1.</summary>
     public static decimal Composite(ScoringWeights weights, decimal affinity, decimal readiness, decimal health, decimal propensity) =>
         Clamp01(Round4(weights.Affinity * affinity + weights.Readiness * readiness + weights.Health * health

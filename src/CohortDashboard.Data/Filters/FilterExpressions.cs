@@ -408,7 +408,7 @@ public static class FilterExpressions
     private const string LikeEscape = "\\";
 
     /// <summary>Escapes LIKE wildcards (and the escape character) so the text matches literally.</summary>
-    internal static string EscapeLike(string text)
+    public static string EscapeLike(string text)
     {
         var builder = new StringBuilder(text.Length + 4);
         foreach (var c in text)

@@ -43,6 +43,13 @@ public sealed class OrgSettings
     public decimal NrrCriticalBelow { get; set; } = 90m;
     public decimal HealthDeclinePoints { get; set; } = 10m;
     public int ChurnAccelerationPeriods { get; set; } = 2;
+    /// <summary>Signal generation keeps at most this many signals per account (its best by score), so a board stays workable.</summary>
+    public int MaxSignalsPerAccount { get; set; } = DefaultMaxSignalsPerAccount;
+    /// <summary>Customer cohorts smaller than this are never flagged as retention anomalies (one customer is too noisy to call).</summary>
+    public int AnomalyMinCohortSize { get; set; } = DefaultAnomalyMinCohortSize;
+
+    public const int DefaultMaxSignalsPerAccount = 3;
+    public const int DefaultAnomalyMinCohortSize = 30;
 }
 
 public sealed class Account : IOrgOwned

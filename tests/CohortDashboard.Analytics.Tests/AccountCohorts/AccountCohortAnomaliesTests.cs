@@ -14,6 +14,21 @@ public sealed class AccountCohortAnomaliesTests
         AccountCohortAnomalies.Detect(5, "Vintage 2025-Q3", snapshots, AnomalyThresholds.Default);
 
     [Fact]
+    public void Detect_RunningMonth_NeverJudged()
+    {
+        // March is running (a few days of it): its 99.8 % NRR, rising churn and health drop are all partial.
+        var snapshots = new[] { Snap(0, nrr: 101m, churnCount: 1), Snap(1, nrr: 85m, churnCount: 2), Snap(2, nrr: 99.8m, churnCount: 3, health: 50m) };
+
+        var anomalies = AccountCohortAnomalies.Detect(5, "Vintage 2025-Q3", snapshots, AnomalyThresholds.Default, runningMonth: Jan.AddMonths(2));
+
+        // Only February's critical NRR; without the running month the churn run (1 → 2) is one rise, below 2 periods.
+        var anomaly = Assert.Single(anomalies);
+        Assert.Equal((AccountCohortAnomalyType.LowNrr, AnomalySeverity.Critical, Jan.AddMonths(1)), (anomaly.Type, anomaly.Severity, anomaly.Period));
+        // The same months with March finished: March is judged (low NRR, two rises of churn, a 20-point health fall).
+        Assert.Equal(4, AccountCohortAnomalies.Detect(5, "Vintage 2025-Q3", snapshots, AnomalyThresholds.Default, runningMonth: Jan.AddMonths(3)).Count);
+    }
+
+    [Fact]
     public void Detect_NrrJustBelowWarning_Warning()
     {
         // 99.99 < 100 (warning) but ≥ 90 (critical).

@@ -63,4 +63,35 @@ public sealed class CohortComparisonTests
     {
         Assert.Null(CohortComparison.ChainedNrr([null, null]));
     }
+
+    private static readonly DateOnly Nov2026 = new(2026, 11, 1);
+
+    /// <summary>NRR 100 every month from 2025-01 to 2026-12, except the given months.</summary>
+    private static CohortNrrSeries Series(long id, string name, DateOnly? start, params (DateOnly Month, decimal Nrr)[] except)
+    {
+        var months = Enumerable.Range(0, 24).Select(k => new DateOnly(2025, 1, 1).AddMonths(k))
+            .ToDictionary(m => m, m => (decimal?)100m);
+        foreach (var (month, nrr) in except) months[month] = nrr;
+        return new CohortNrrSeries(id, name, start, months);
+    }
+
+    [Fact]
+    public void RankAtAge_CohortsOfDifferentAges_ComparedOnlyAtEqualAge()
+    {
+        // Last complete month 2026-11 (2026-12 is running; its NRR of 50 never counts).
+        var a = Series(1, "A 2025-Q4", new DateOnly(2025, 11, 1), (new DateOnly(2025, 12, 1), 110m));      // M6 = M12 = 110
+        var b = Series(2, "B 2026-Q2", new DateOnly(2026, 5, 1), (new DateOnly(2026, 6, 1), 90m), (new DateOnly(2026, 12, 1), 50m)); // M6 = 90 (start + 6 = 2026-11: just old enough)
+        var c = Series(3, "C 2026-Q3", new DateOnly(2026, 8, 1), (new DateOnly(2026, 9, 1), 150m));       // too young for both
+        var d = Series(4, "D Enterprise", null, (new DateOnly(2026, 11, 1), 105m), (new DateOnly(2025, 11, 1), 50m)); // standing: the latest months; 2025-11 is outside both spans
+
+        var at12 = CohortComparison.RankAtAge([a, b, c, d], 12, Nov2026);
+        var at6 = CohortComparison.RankAtAge([a, b, c, d], 6, Nov2026);
+
+        Assert.Equal([("A 2025-Q4", 1, ComparisonLabel.Best), ("D Enterprise", 2, ComparisonLabel.Worst),
+                      ("B 2026-Q2", null, ComparisonLabel.TooYoung), ("C 2026-Q3", null, ComparisonLabel.TooYoung)], Summary(at12));
+        Assert.Equal([110m, 105m, null, null], at12.Select(r => r.Nrr));
+        Assert.Equal([("A 2025-Q4", 1, ComparisonLabel.Best), ("D Enterprise", 2, ComparisonLabel.Normal),
+                      ("B 2026-Q2", 3, ComparisonLabel.Worst), ("C 2026-Q3", null, ComparisonLabel.TooYoung)], Summary(at6));
+        Assert.Equal([110m, 105m, 90m, null], at6.Select(r => r.Nrr));
+    }
 }

@@ -82,4 +82,31 @@ public sealed class VintageCurvesTests
         Assert.All(curve.Points, p => Assert.Null(p.RetentionPct));
         Assert.Equal(0, curve.StartingAccounts);
     }
+
+    [Fact]
+    public void Build_BaseUnderAQuarterOfPeak_RetentionLeftOutWithNote()
+    {
+        // Base: January 100 (X); Y joins at 900 in February → peak 1 000; 100 < 25 % × 1 000, retention would read 1 000 %.
+        var cohort = new CohortMembers(4, "Custom new logos", [Member(1, 100m, 100m), Member(2, 0m, 900m)]);
+
+        var curve = VintageCurves.Build(cohort, Jan, Jan.AddMonths(1), ChurnBasis.Revenue);
+
+        Assert.Equal(100m, curve.StartingArr);
+        Assert.Equal([100m, 1_000m], curve.Points.Select(p => p.Arr));
+        Assert.All(curve.Points, p => Assert.Null(p.RetentionPct));
+        Assert.Contains("under 25 % of its peak 1,000", curve.RetentionNote);
+        Assert.Contains("would read 1,000%", curve.RetentionNote);
+    }
+
+    [Fact]
+    public void Build_BaseAtAQuarterOfPeak_RetentionPlotted()
+    {
+        // 250 of a 1 000 peak is exactly the bound: plotted (400 %), no note.
+        var cohort = new CohortMembers(4, "Custom", [Member(1, 250m, 250m), Member(2, 0m, 750m)]);
+
+        var curve = VintageCurves.Build(cohort, Jan, Jan.AddMonths(1), ChurnBasis.Revenue);
+
+        Assert.Null(curve.RetentionNote);
+        Assert.Equal([100m, 400m], curve.Points.Select(p => p.RetentionPct));
+    }
 }

@@ -140,4 +140,34 @@ public sealed class SignalScorerTests
         Assert.Equal(1, signal.Priority);
         Assert.Equal(1m, signal.HealthComponent);
     }
+
+    private static ScoredSignal Scored(long account, long product, decimal score, decimal arr = 1000m) =>
+        new(account, product, 1, score, 0m, 0m, 0m, 0m, arr, 3, "");
+
+    [Fact]
+    public void BestPerAccount_FiveCandidatesCapThree_KeepsBestThreeByScore()
+    {
+        // Account 1: scores .9, .5, .7, .3, .7 → .9 (P10), then the two .7s (tie: the larger ARR first, P14 at 2 000), then P12 .7 at 1 000.
+        // Account 2 has one candidate and keeps it.
+        ScoredSignal[] signals =
+        [
+            Scored(1, 10, 0.9m), Scored(1, 11, 0.5m), Scored(1, 12, 0.7m), Scored(1, 13, 0.3m), Scored(1, 14, 0.7m, 2000m), Scored(2, 10, 0.2m),
+        ];
+
+        var kept = SignalScorer.BestPerAccount(signals, 3);
+
+        Assert.Equal([(1L, 10L), (1L, 14L), (1L, 12L), (2L, 10L)], kept.Select(k => (k.AccountId, k.TargetProductId)));
+    }
+
+    [Fact]
+    public void BestPerAccount_WorkedPairExcluded_DoesNotTakeASlot()
+    {
+        ScoredSignal[] signals = [Scored(1, 10, 0.9m), Scored(1, 11, 0.8m), Scored(1, 12, 0.7m)];
+        var worked = new HashSet<(long, long)> { (1, 10) };
+
+        var kept = SignalScorer.BestPerAccount(signals, 2, worked);
+
+        Assert.Equal([11L, 12L], kept.Select(k => k.TargetProductId));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SignalScorer.BestPerAccount(signals, 0));
+    }
 }

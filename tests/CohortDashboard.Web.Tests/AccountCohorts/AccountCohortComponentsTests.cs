@@ -104,22 +104,24 @@ public sealed class AccountCohortComponentsTests
     }
 
     [Fact]
-    public async Task ComparisonTable_BestAndWorst_BadgesOnlyOnThose()
+    public async Task ComparisonTable_BestWorstAndTooYoung_BadgesOnlyOnRankedExtremes()
     {
         var html = await StaticComponentRenderer.RenderTextAsync<CohortComparisonTable>(new()
         {
             [nameof(CohortComparisonTable.Comparison)] = new ComparisonResponse("2026-10",
             [
-                new ComparisonRecord("1", "Vintage 2025-Q1", "vintage", 120.5m, 5000m, 1, "best"),
-                new ComparisonRecord("2", "Vintage 2025-Q2", "vintage", 100m, 4000m, 2, "normal"),
-                new ComparisonRecord("3", "Vintage 2025-Q3", "vintage", 80m, 3000m, 3, "worst"),
+                new ComparisonRecord("1", "Vintage 2025-Q1", "vintage", 120.5m, 5000m, 1, "best", 19, 110m, 1, "best"),
+                new ComparisonRecord("2", "Vintage 2025-Q2", "vintage", 80m, 4000m, 2, "worst", 16, 90m, 2, "worst"),
+                new ComparisonRecord("3", "Vintage 2026-Q1", "vintage", null, 3000m, null, "too_young", 7, 100m, 2, "normal"),
             ], 12),
             [nameof(CohortComparisonTable.Currency)] = "USD",
         });
 
-        Assert.Contains("NRR over the 12 months to 2026-10", html);
-        Assert.Equal(2, html.Split("data-testid=\"comparison-label\"").Length - 1);
+        Assert.Contains("at equal age, complete months to 2026-10", html);
+        Assert.Equal(4, html.Split("data-testid=\"comparison-label\"").Length - 1);
         Assert.Contains("120.5 %", html);
+        Assert.Contains("too young", html);
+        Assert.Contains("7 mo", html);
         Assert.Contains("$3,000", html);
     }
 

@@ -13,7 +13,8 @@ public sealed class CohortPageModelTests
 
     private static CohortAnalysis Analysis(CohortMeasure measure = CohortMeasure.Retention, string group = CohortMatrixBuilder.AllGroup)
     {
-        var anomaly = new CohortAnomaly(0.1m, 0.5m, 0.1m, 4, "2024-02 M1 retention 10.0% is 4 sd below the 50.0% mean of 4 other cohorts");
+        var anomaly = new CohortAnomaly(0.1m, 0.5m, 0.1m, 4, "2024-02 M1 retention 10.0% is 4 sd below the 50.0% mean of 4 other cohorts",
+            0.4m, 0.5m);
         var rows = new List<CohortRow>
         {
             new(100, "2024-01", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 31), 10, [Cell(1m, 10), Cell(0.5m), Cell(0.3m, 3, inProgress: true)]),

@@ -83,6 +83,7 @@ public sealed record VintagePointRecord(
     [property: JsonPropertyName("cumulative_contraction_arr")] decimal CumulativeContractionArr,
     [property: JsonPropertyName("cumulative_churn_arr")] decimal CumulativeChurnArr);
 
+/// <param name="RetentionNote">Why ARR retention is not plotted for this curve (a base far below its peak ARR); null when it is.</param>
 public sealed record VintageCurveRecord(
     [property: JsonPropertyName("cohort_id")] string CohortId,
     [property: JsonPropertyName("name")] string Name,
@@ -90,7 +91,8 @@ public sealed record VintageCurveRecord(
     [property: JsonPropertyName("start_month")] string StartMonth,
     [property: JsonPropertyName("starting_arr")] decimal StartingArr,
     [property: JsonPropertyName("starting_accounts")] int StartingAccounts,
-    [property: JsonPropertyName("points")] IReadOnlyList<VintagePointRecord> Points);
+    [property: JsonPropertyName("points")] IReadOnlyList<VintagePointRecord> Points,
+    [property: JsonPropertyName("retention_note")] string? RetentionNote = null);
 
 public sealed record VintageCurvesResponse(
     [property: JsonPropertyName("curves")] IReadOnlyList<VintageCurveRecord> Curves,
@@ -114,8 +116,10 @@ public sealed record AnomaliesResponse(
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("stale")] bool Stale);
 
-/// <param name="Nrr">NRR chained over the compared months (see <see cref="ComparisonResponse.Months"/>).</param>
+/// <param name="Nrr">NRR chained over the <see cref="ComparisonResponse.Months"/> months after the cohort's start (its age-12 NRR).</param>
 /// <param name="TotalArr">ARR at the end of the last compared month.</param>
+/// <param name="Label"><c>best</c>, <c>worst</c>, <c>normal</c>, or <c>too_young</c> (not yet that old: unranked).</param>
+/// <param name="AgeMonths">Complete months since the cohort's start month; null for standing cohorts (segment, territory, rep).</param>
 public sealed record ComparisonRecord(
     [property: JsonPropertyName("cohort_id")] string CohortId,
     [property: JsonPropertyName("name")] string Name,
@@ -123,10 +127,14 @@ public sealed record ComparisonRecord(
     [property: JsonPropertyName("nrr")] decimal? Nrr,
     [property: JsonPropertyName("total_arr")] decimal TotalArr,
     [property: JsonPropertyName("rank")] int? Rank,
-    [property: JsonPropertyName("label")] string Label);
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("age_months")] int? AgeMonths,
+    [property: JsonPropertyName("nrr_m6")] decimal? NrrM6,
+    [property: JsonPropertyName("rank_m6")] int? RankM6,
+    [property: JsonPropertyName("label_m6")] string LabelM6);
 
-/// <param name="Period">The last compared month (yyyy-MM); null when there are no snapshots.</param>
-/// <param name="Months">How many months up to <paramref name="Period"/> the NRR is chained over.</param>
+/// <param name="Period">The last complete month compared (yyyy-MM; the running month never is); null when there are no snapshots.</param>
+/// <param name="Months">The age the main ranking compares at: NRR over this many months after each cohort's start.</param>
 public sealed record ComparisonResponse(
     [property: JsonPropertyName("period")] string? Period,
     [property: JsonPropertyName("cohorts")] IReadOnlyList<ComparisonRecord> Cohorts,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CohortDashboard.Analytics.AccountCohorts;
 using CohortDashboard.Analytics.Filters;
+using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Import;
@@ -211,7 +212,8 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
                 curve.Points.Select(p => new VintagePointRecord(p.Offset, AccountCohortJobs.Month(p.Month), p.Arr, p.RetentionPct,
                     p.AccountsRemaining,
                     curve.StartingAccounts > 0 ? Math.Round(p.AccountsRemaining * 100m / curve.StartingAccounts, 2, MidpointRounding.AwayFromZero) : null,
-                    p.CumulativeNewArr, p.CumulativeExpansionArr, p.CumulativeContractionArr, p.CumulativeChurnArr)).ToList()));
+                    p.CumulativeNewArr, p.CumulativeExpansionArr, p.CumulativeContractionArr, p.CumulativeChurnArr)).ToList(),
+                curve.RetentionNote));
         }
         return new VintageCurvesResponse(curves, curves.Count, months, inputs.Org.Settings.ChurnDefinition.ToSnake());
     }
@@ -222,22 +224,30 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var stored = await LoadSnapshotsAsync(db, type, null, null, null, ct);
-        var anomalies = Anomalies(stored, Thresholds(org.Settings), severity);
+        var anomalies = Anomalies(stored, Thresholds(org.Settings), RunningMonth(org), severity);
         return new AnomaliesResponse(anomalies, anomalies.Count, (await StaleAsync(db, ct)).Stale);
     }
 
-    /// <summary>Months compared by default: NRR chained over the year ending in the compared month.</summary>
+    /// <summary>The age the main comparison ranks at: NRR over the 12 months after each cohort's start.</summary>
     public const int ComparisonMonths = 12;
 
+    /// <summary>The earlier age also ranked, so young cohorts get compared at all.</summary>
+    public const int ComparisonEarlyMonths = 6;
+
     /// <summary>
-    /// Cohorts ranked by their NRR over the <see cref="ComparisonMonths"/> months ending in <paramref name="period"/>
-    /// (default: the latest snapshot month), chain-linked from the monthly NRRs, labelled best / worst / normal.
+    /// Cohorts ranked at equal age (<see cref="CohortComparison.RankAtAge"/>): by NRR over the 6 and the 12 complete months
+    /// after their start, as of <paramref name="period"/> (default and at most: the month before the running one).
     /// </summary>
     public async Task<ComparisonResponse> GetComparisonAsync(CohortType? type, DateOnly? period, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return Comparison(await LoadSnapshotsAsync(db, type, null, null, null, ct), period);
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        return Comparison(await LoadSnapshotsAsync(db, type, null, null, null, ct), period, org);
     }
+
+    /// <summary>The org's month in progress (first day), in its timezone: snapshots of it hold only the days so far.</summary>
+    private DateOnly RunningMonth(Organization org) =>
+        ArrTimeline.MonthOf(LocalCalendar.LocalDate(clock.GetUtcNow().UtcDateTime, LocalCalendar.FindTimeZone(org.TimeZone)));
 
     /// <summary>The stored snapshots the reads work from, with the definitions they belong to.</summary>
     private sealed record StoredSnapshots(Dictionary<long, CohortDefinition> Definitions, List<CohortSnapshot> Rows)
@@ -279,13 +289,13 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
             .ToList();
     }
 
-    private static List<AnomalyRecord> Anomalies(StoredSnapshots stored, AnomalyThresholds thresholds, AnomalySeverity? severity)
+    private static List<AnomalyRecord> Anomalies(StoredSnapshots stored, AnomalyThresholds thresholds, DateOnly runningMonth, AnomalySeverity? severity)
     {
         var anomalies = new List<AnomalyRecord>();
         foreach (var (cohortId, rows) in stored.ByCohort)
         {
             var definition = stored.Definitions[cohortId];
-            foreach (var a in AccountCohortAnomalies.Detect(cohortId, definition.Name, rows, thresholds))
+            foreach (var a in AccountCohortAnomalies.Detect(cohortId, definition.Name, rows, thresholds, runningMonth))
             {
                 if (severity is { } wanted && a.Severity != wanted) continue;
                 anomalies.Add(new AnomalyRecord(a.Type.ToWire(), a.Severity.ToWire(), Id(cohortId), a.CohortName,
@@ -297,22 +307,45 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
             .ToList();
     }
 
-    private static ComparisonResponse Comparison(StoredSnapshots stored, DateOnly? period)
+    private ComparisonResponse Comparison(StoredSnapshots stored, DateOnly? period, Organization org)
     {
         var snapshots = stored.ByCohort;
-        var month = period ?? snapshots.Values.SelectMany(s => s).Select(s => (DateOnly?)s.PeriodMonth).Max();
-        if (month is not { } m) return new ComparisonResponse(null, [], ComparisonMonths);
-        var first = m.AddMonths(-(ComparisonMonths - 1));
-        var window = snapshots.ToDictionary(s => s.Key, s => s.Value.Where(x => x.PeriodMonth >= first && x.PeriodMonth <= m).ToList());
-        var ranked = CohortComparison.Rank(window.Where(x => x.Value.Count > 0)
-            .Select(x => new CohortNrr(x.Key, stored.Definitions[x.Key].Name, CohortComparison.ChainedNrr(x.Value.Select(s => s.Nrr)))));
-        return new ComparisonResponse(AccountCohortJobs.Month(m), ranked.Select(r =>
+        var lastComplete = RunningMonth(org).AddMonths(-1);
+        if (period is { } asked && asked < lastComplete) lastComplete = ArrTimeline.MonthOf(asked);
+        if (snapshots.Count == 0) return new ComparisonResponse(null, [], ComparisonMonths);
+
+        var series = snapshots.Select(x => new CohortNrrSeries(x.Key, stored.Definitions[x.Key].Name,
+                StartMonth(stored.Definitions[x.Key], x.Value, org.FiscalYearStartMonth),
+                x.Value.ToDictionary(s => s.PeriodMonth, s => s.Nrr)))
+            .ToList();
+        var at12 = CohortComparison.RankAtAge(series, ComparisonMonths, lastComplete);
+        var at6 = CohortComparison.RankAtAge(series, ComparisonEarlyMonths, lastComplete).ToDictionary(r => r.CohortId);
+        var starts = series.ToDictionary(c => c.CohortId, c => c.StartMonth);
+        return new ComparisonResponse(AccountCohortJobs.Month(lastComplete), at12.Select(r =>
         {
-            var last = window[r.CohortId][^1];
+            var arr = snapshots[r.CohortId].LastOrDefault(s => s.PeriodMonth <= lastComplete)?.TotalArr ?? 0m;
+            var early = at6[r.CohortId];
+            int? age = starts[r.CohortId] is { } start ? Math.Max(0, ArrTimeline.MonthsBetween(start, lastComplete)) : null;
             return new ComparisonRecord(Id(r.CohortId), r.Name, stored.Definitions[r.CohortId].CohortType.ToSnake(), r.Nrr,
-                last.TotalArr, r.Rank, r.Label.ToString().ToLowerInvariant());
+                arr, r.Rank, LabelOf(r.Label), age, early.Nrr, early.Rank, LabelOf(early.Label));
         }).ToList(), ComparisonMonths);
     }
+
+    private static string LabelOf(ComparisonLabel label) => label == ComparisonLabel.TooYoung ? "too_young" : label.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Where a cohort's life starts, for comparing at equal age: a vintage at its quarter's last month (every member
+    /// created by then, as its curve); a custom cohort at its first month with ARR; standing cohorts (segment, territory,
+    /// rep) have none and are compared over the same recent months.
+    /// </summary>
+    private static DateOnly? StartMonth(CohortDefinition definition, IReadOnlyList<AccountCohortSnapshot> snapshots, int fiscalYearStartMonth) =>
+        definition.CohortType switch
+        {
+            CohortType.Vintage when Analytics.Periods.FiscalQuarter.TryParse(definition.GroupingValue, out var quarter) =>
+                quarter.EndDate(fiscalYearStartMonth).AddMonths(-1),
+            CohortType.Custom => snapshots.FirstOrDefault(s => s.TotalArr > 0)?.PeriodMonth,
+            _ => null,
+        };
 
     // ---------------------------------------------------------------- page
 
@@ -326,7 +359,7 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         var definitions = DefinitionRecords(await db.CohortDefinitions.AsNoTracking().ToListAsync(ct));
         var stored = await LoadSnapshotsAsync(db, type, null, null, null, ct);
         return new AccountCohortPageModel(type.ToSnake(), org.Currency, await StaleAsync(db, ct), definitions, SnapshotRecords(stored),
-            curves, Anomalies(stored, Thresholds(org.Settings), null), Comparison(stored, null));
+            curves, Anomalies(stored, Thresholds(org.Settings), RunningMonth(org), null), Comparison(stored, null, org));
     }
 
     /// <summary>The live member count of a filter built in the page's builder.</summary>

@@ -9,10 +9,17 @@ namespace CohortDashboard.Web.Features.Auth;
 public sealed record Actor(string Subject, string Role, string? OwnerId, bool IsApiKey)
 {
     /// <summary>
-    /// Admins, analysts and API keys (with expansion:write, checked by the route policy) may move any signal; account
-    /// managers only signals of accounts they own.
+    /// Who may move an expansion signal (the board and PATCH alike): admins and API keys (with expansion:write, checked
+    /// by the route policy) any; account managers only signals of accounts they own; analysts none (they read the board).
     /// </summary>
-    public bool MayChangeAnyAccount => IsApiKey || Role is Roles.Admin or Roles.Analyst;
+    public bool MayMoveSignalOf(string? accountOwnerId) =>
+        IsApiKey || IsAdmin || (Role == Roles.AccountManager && OwnerId is not null && accountOwnerId == OwnerId);
+
+    /// <summary>Why <see cref="MayMoveSignalOf"/> said no, naming the account's owner; null when it said yes.</summary>
+    public string? WhyNotMoveSignalOf(string? accountOwnerId) => MayMoveSignalOf(accountOwnerId) ? null
+        : Role == Roles.AccountManager
+            ? $"This account belongs to {accountOwnerId ?? "another rep"}; account managers can only move signals of their own accounts."
+            : $"Analysts can read the signals board but not move signals; the account's owner ({accountOwnerId ?? "unknown"}) or an admin can.";
 
     public bool IsAdmin => Role == Roles.Admin;
 

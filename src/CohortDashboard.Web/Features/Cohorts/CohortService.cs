@@ -63,7 +63,8 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var groups = await GroupsAsync(db, frame, query, ct);
         var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney) };
         var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), ct);
-        var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode)).ToList();
+        var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode,
+            frame.Org.Settings.AnomalyMinCohortSize)).ToList();
         return (analyses, frame, path, stopwatch.Elapsed);
     }
 

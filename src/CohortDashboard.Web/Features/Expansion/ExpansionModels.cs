@@ -70,13 +70,29 @@ public sealed record SignalRecord(
     [property: JsonPropertyName("updated_at")] DateTime UpdatedAt,
     [property: JsonPropertyName("updated_by")] string? UpdatedBy);
 
+/// <summary>
+/// The seed's four KPIs (over every matching signal, any status: kept as they were for compatibility) and, beside them,
+/// our additions per status: open = pending + pitched, and the weighted pipeline (Σ score × estimated ARR of open
+/// signals), the figure to hold against total ARR.
+/// </summary>
 public sealed record SignalKpi(
     [property: JsonPropertyName("total_opportunities")] int TotalOpportunities,
     [property: JsonPropertyName("estimated_expansion_arr")] decimal EstimatedExpansionArr,
     [property: JsonPropertyName("high_priority_count")] int HighPriorityCount,
-    [property: JsonPropertyName("avg_affinity_score")] decimal AvgAffinityScore)
+    [property: JsonPropertyName("avg_affinity_score")] decimal AvgAffinityScore,
+    [property: JsonPropertyName("open_count")] int OpenCount,
+    [property: JsonPropertyName("pending_count")] int PendingCount,
+    [property: JsonPropertyName("pitched_count")] int PitchedCount,
+    [property: JsonPropertyName("won_count")] int WonCount,
+    [property: JsonPropertyName("dismissed_count")] int DismissedCount,
+    [property: JsonPropertyName("open_estimated_arr")] decimal OpenEstimatedArr,
+    [property: JsonPropertyName("weighted_pipeline_arr")] decimal WeightedPipelineArr,
+    [property: JsonPropertyName("won_estimated_arr")] decimal WonEstimatedArr,
+    [property: JsonPropertyName("open_high_priority_count")] int OpenHighPriorityCount)
 {
-    public static SignalKpi Empty { get; } = new(0, 0m, 0, 0m);
+    public static SignalKpi From(Analytics.Expansion.PipelineSummary s) => new(
+        s.All, s.AllEstimatedArr, s.HighPriority, s.AvgScore, s.Open, s.Pending, s.Pitched, s.Won, s.Dismissed,
+        s.OpenEstimatedArr, s.WeightedOpenArr, s.WonArr, s.OpenHighPriority);
 }
 
 /// <summary>
@@ -118,10 +134,13 @@ public sealed record SignalFilter
     public Data.Model.Segment? Segment { get; init; }
     /// <summary>Only accounts of this rep ("my accounts").</summary>
     public string? OwnerId { get; init; }
+    /// <summary>Accounts whose name contains this text (case-insensitive; the board's search box).</summary>
+    public string? AccountSearch { get; init; }
 }
 
 public sealed record SignalPage(IReadOnlyList<SignalRecord> Signals, SignalKpi Kpi, int TotalCount);
 
-public sealed record BoardColumn(string Status, IReadOnlyList<SignalRecord> Cards, int Count);
+/// <summary>A kanban column: its best cards (up to the page asked for), and count and estimated ARR of all its signals.</summary>
+public sealed record BoardColumn(string Status, IReadOnlyList<SignalRecord> Cards, int Count, decimal EstimatedArr);
 
 public sealed record SignalBoard(IReadOnlyList<BoardColumn> Columns, SignalKpi Kpi, IReadOnlyList<ProductRecord> Products);

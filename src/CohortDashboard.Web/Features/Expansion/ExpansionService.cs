@@ -120,7 +120,8 @@ public sealed class ExpansionService(
 
     /// <summary>
     /// Scores every active account against the matrix, deletes the org's pending signals and inserts the new ones in one
-    /// transaction. Pitched, won and dismissed signals stay, and no new signal repeats their account + product.
+    /// transaction: at most the org's <c>MaxSignalsPerAccount</c> per account, its best by score. Pitched, won and
+    /// dismissed signals stay, and no new signal repeats their account + product.
     /// </summary>
     public async Task<SignalsGenerateResponse> GenerateSignalsAsync(Actor actor, CancellationToken ct)
     {
@@ -163,6 +164,7 @@ public sealed class ExpansionService(
         // worked (pitched / won / dismissed) are read inside that transaction, after the delete, so a move committed
         // just before cannot slip between the read and the insert and cause a duplicate.
         var scoring = Task.Run(() => SignalScorer.Score(accounts, catalog, cells, settings), ct);
+        var maxPerAccount = Math.Max(1, org.Settings.MaxSignalsPerAccount);
         var now = clock.GetUtcNow().UtcDateTime;
 
         await db.Database.OpenConnectionAsync(ct);
@@ -182,8 +184,7 @@ public sealed class ExpansionService(
                 .ToHashSet();
             var nextId = await BulkWriter.NextIdAsync<ExpansionSignal>(db, ct);
             var result = await scoring;
-            var rows = result.Signals
-                .Where(s => !worked.Contains((s.AccountId, s.TargetProductId)))
+            var rows = SignalScorer.BestPerAccount(result.Signals, maxPerAccount, worked)
                 .Select((s, i) => new ExpansionSignal
                 {
                     Id = nextId + i,
@@ -254,22 +255,29 @@ public sealed class ExpansionService(
         return new SignalPage(records, kpi, kpi.TotalOpportunities);
     }
 
-    /// <summary>The kanban: the best <paramref name="perColumn"/> cards of each status, each column's count, KPIs and catalogue.</summary>
-    public async Task<SignalBoard> GetBoardAsync(SignalFilter filter, int perColumn, CancellationToken ct)
+    /// <summary>
+    /// The kanban: per status the best <paramref name="perColumn"/>[status] cards (30 when a status is not given), each
+    /// column's count and estimated ARR, KPIs and catalogue.
+    /// </summary>
+    public async Task<SignalBoard> GetBoardAsync(SignalFilter filter, IReadOnlyDictionary<SignalStatus, int> perColumn, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filtered(db, filter with { Status = null });
-        var groups = await KpiGroupsAsync(query, ct);
-        var kpi = Kpi(groups);
+        var summary = SignalPipeline.Summarize(await KpiGroupsAsync(query, ct));
         var columns = new List<BoardColumn>();
         foreach (var status in Enum.GetValues<SignalStatus>())
         {
-            var ids = await Ordered(query.Where(s => s.Status == status)).Take(perColumn).Select(s => s.Id).ToListAsync(ct);
+            var take = perColumn.TryGetValue(status, out var n) ? n : DefaultColumnPage;
+            var ids = await Ordered(query.Where(s => s.Status == status)).Take(take).Select(s => s.Id).ToListAsync(ct);
             var cards = await LoadRecordsAsync(db, ids, ct);
-            columns.Add(new BoardColumn(status.ToSnake(), cards, groups.Where(g => g.Status == status).Sum(g => g.Count)));
+            var total = summary.Columns.Single(c => c.Status == (PipelineStatus)(int)status);
+            columns.Add(new BoardColumn(status.ToSnake(), cards, total.Count, total.EstimatedArr));
         }
-        return new SignalBoard(columns, kpi, await ProductsAsync(db, ct));
+        return new SignalBoard(columns, SignalKpi.From(summary), await ProductsAsync(db, ct));
     }
+
+    /// <summary>Cards a kanban column shows at first, and how many more each "Show more" adds.</summary>
+    public const int DefaultColumnPage = 30;
 
     public async Task<SignalRecord?> GetSignalAsync(long id, CancellationToken ct)
     {
@@ -326,6 +334,12 @@ public sealed class ExpansionService(
             query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Segment == segment));
         if (filter.OwnerId is { } ownerId)
             query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.OwnerId == ownerId));
+        if (!string.IsNullOrWhiteSpace(filter.AccountSearch))
+        {
+            // LIKE with the user's text escaped, lower-cased on both sides: the same case-insensitive match on SQLite and PostgreSQL.
+            var pattern = "%" + Data.Filters.FilterExpressions.EscapeLike(filter.AccountSearch.Trim().ToLowerInvariant()) + "%";
+            query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && EF.Functions.Like(a.Name.ToLower(), pattern, "\\")));
+        }
         return query;
     }
 
@@ -333,34 +347,26 @@ public sealed class ExpansionService(
     private static IQueryable<ExpansionSignal> Ordered(IQueryable<ExpansionSignal> query) =>
         query.OrderBy(s => s.Priority).ThenByDescending(s => (double)s.AffinityScore).ThenBy(s => s.Id);
 
-    private sealed record KpiGroup(SignalStatus Status, int Priority, int Count, double Arr, double Score);
+    private sealed record KpiRow(SignalStatus Status, int Priority, int Count, double Arr, double Score, double Weighted);
 
     /// <summary>
     /// One pass over the matching signals grouped by (status, priority): that order is the (org_id, status, priority)
     /// index's, so SQLite needs no temporary b-tree (grouping by a constant would sort every row), and the same groups
-    /// give the kanban its column counts. Sums are REAL in the database: EF's decimal aggregates on SQLite parse every
+    /// give the kanban its column totals. Sums are REAL in the database: EF's decimal aggregates on SQLite parse every
     /// TEXT value in .NET (about 10× slower at 170k signals). Amounts have 2 decimals and scores 4, so rounding the
-    /// double sums back is exact.
+    /// double sums back is exact; score × ARR is rounded to cents.
     /// </summary>
-    private static async Task<List<KpiGroup>> KpiGroupsAsync(IQueryable<ExpansionSignal> query, CancellationToken ct) =>
-        await query.GroupBy(s => new { s.Status, s.Priority })
-            .Select(g => new KpiGroup(g.Key.Status, g.Key.Priority, g.Count(),
-                g.Sum(s => (double)s.EstimatedArr), g.Sum(s => (double)s.AffinityScore)))
-            .ToListAsync(ct);
-
-    private static SignalKpi Kpi(IReadOnlyCollection<KpiGroup> groups)
-    {
-        var count = groups.Sum(g => g.Count);
-        if (count == 0) return SignalKpi.Empty;
-        return new SignalKpi(
-            count,
-            Math.Round((decimal)groups.Sum(g => g.Arr), 2, MidpointRounding.AwayFromZero),
-            groups.Where(g => g.Priority <= 2).Sum(g => g.Count),
-            Math.Round((decimal)(groups.Sum(g => g.Score) / count), 4, MidpointRounding.AwayFromZero));
-    }
+    private static async Task<List<PipelineGroup>> KpiGroupsAsync(IQueryable<ExpansionSignal> query, CancellationToken ct) =>
+        (await query.GroupBy(s => new { s.Status, s.Priority })
+            .Select(g => new KpiRow(g.Key.Status, g.Key.Priority, g.Count(),
+                g.Sum(s => (double)s.EstimatedArr), g.Sum(s => (double)s.AffinityScore),
+                g.Sum(s => (double)s.AffinityScore * (double)s.EstimatedArr)))
+            .ToListAsync(ct))
+        .Select(r => new PipelineGroup((PipelineStatus)(int)r.Status, r.Priority, r.Count, (decimal)r.Arr, (decimal)r.Score, (decimal)r.Weighted))
+        .ToList();
 
     private static async Task<SignalKpi> KpiAsync(IQueryable<ExpansionSignal> query, CancellationToken ct) =>
-        Kpi(await KpiGroupsAsync(query, ct));
+        SignalKpi.From(SignalPipeline.Summarize(await KpiGroupsAsync(query, ct)));
 
     internal static async Task<IReadOnlyList<SignalRecord>> LoadRecordsAsync(CohortDbContext db, IReadOnlyList<long> ids, CancellationToken ct)
     {

@@ -40,13 +40,9 @@ public sealed class SignalStatusService(IDbContextFactory<CohortDbContext> dbFac
         var signal = await db.ExpansionSignals.FirstOrDefaultAsync(s => s.Id == signalId, ct);
         if (signal is null) return new(StatusChangeOutcome.NotFound, null, "No such signal.");
 
-        if (!actor.MayChangeAnyAccount)
-        {
-            var owner = await db.Accounts.AsNoTracking().Where(a => a.Id == signal.AccountId).Select(a => a.OwnerId).FirstOrDefaultAsync(ct);
-            if (actor.OwnerId is null || owner != actor.OwnerId)
-                return new(StatusChangeOutcome.Forbidden, await CurrentAsync(db, signalId, ct),
-                    "Account managers can only move signals of their own accounts.");
-        }
+        var owner = await db.Accounts.AsNoTracking().Where(a => a.Id == signal.AccountId).Select(a => a.OwnerId).FirstOrDefaultAsync(ct);
+        if (actor.WhyNotMoveSignalOf(owner) is { } refusal)
+            return new(StatusChangeOutcome.Forbidden, await CurrentAsync(db, signalId, ct), refusal);
 
         if (expectedVersion is { } expected && expected != signal.Version)
             return await ConflictAsync(db, signalId, ct);
@@ -77,13 +73,30 @@ public sealed class SignalStatusService(IDbContextFactory<CohortDbContext> dbFac
         return new(StatusChangeOutcome.Changed, await CurrentAsync(db, signalId, ct));
     }
 
-    private static async Task<StatusChangeResult> ConflictAsync(CohortDbContext db, long signalId, CancellationToken ct)
+    private async Task<StatusChangeResult> ConflictAsync(CohortDbContext db, long signalId, CancellationToken ct)
     {
         var current = await CurrentAsync(db, signalId, ct);
         if (current is null) return new(StatusChangeOutcome.NotFound, null, "No such signal.");
-        return new(StatusChangeOutcome.Conflict, current,
-            $"Someone else changed this signal first (it is now {current.Status}, by {current.UpdatedBy ?? "unknown"}). Nothing was overwritten.");
+        return new(StatusChangeOutcome.Conflict, current, ConflictMessage(current, clock.GetUtcNow().UtcDateTime));
     }
+
+    /// <summary>"demo-admin moved this to Won a moment ago; your move was not saved." — the notice a refused move shows.</summary>
+    public static string ConflictMessage(SignalRecord current, DateTime utcNow)
+    {
+        var when = utcNow - current.UpdatedAt < TimeSpan.FromMinutes(2)
+            ? "a moment ago"
+            : $"at {current.UpdatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC";
+        return $"{current.UpdatedBy ?? "Someone"} moved this to {StatusTitle(current.Status)} {when}; your move was not saved.";
+    }
+
+    public static string StatusTitle(string status) => status switch
+    {
+        "pending" => "Pending",
+        "pitched" => "Pitched",
+        "won" => "Won",
+        "dismissed" => "Dismissed",
+        _ => status,
+    };
 
     private static async Task<SignalRecord?> CurrentAsync(CohortDbContext db, long signalId, CancellationToken ct) =>
         (await ExpansionService.LoadRecordsAsync(db, [signalId], ct)).FirstOrDefault();
