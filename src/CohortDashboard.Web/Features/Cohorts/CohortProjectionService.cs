@@ -6,9 +6,14 @@ namespace CohortDashboard.Web.Features.Cohorts;
 
 /// <param name="Elapsed">The whole request, matrix included.</param>
 /// <param name="FitElapsed">The projection maths alone (every fit and the chain ladder), on top of the matrix.</param>
-public sealed record CohortProjectionResult(CohortFrame Frame, IReadOnlyList<CohortGroupProjection> Groups, TimeSpan Elapsed, TimeSpan FitElapsed)
+/// <param name="FirstShownCohort">The first cohort period the query itself shows (older ones are history for the models).</param>
+public sealed record CohortProjectionResult(CohortFrame Frame, IReadOnlyList<CohortGroupProjection> Groups, int FirstShownCohort, TimeSpan Elapsed, TimeSpan FitElapsed)
 {
     public CohortGroupProjection? Group(string name) => Groups.FirstOrDefault(g => g.Group == name);
+
+    /// <summary>The rows of the cohorts the query shows that have customers, oldest first.</summary>
+    public IReadOnlyList<CohortProjectionRow> ShownRows(CohortGroupProjection group) =>
+        group.Rows.Where(r => r.Period >= FirstShownCohort && r.Size > 0).ToList();
 }
 
 /// <summary>
@@ -46,7 +51,8 @@ public sealed class CohortProjectionService(CohortService cohorts)
         var (analyses, frame, _, _) = await cohorts.AnalyzeAsync(history, [CohortMeasure.Retention, CohortMeasure.Ltv], ct);
         var fitting = Stopwatch.StartNew();
         var groups = Project(analyses[0], analyses[1]);
-        return new CohortProjectionResult(frame, groups, stopwatch.Elapsed, fitting.Elapsed);
+        var firstShown = query.From is { } from ? frame.Calendar.IndexOf(from) : frame.LastCohort - (query.Cohorts - 1);
+        return new CohortProjectionResult(frame, groups, firstShown, stopwatch.Elapsed, fitting.Elapsed);
     }
 
     /// <summary>The projection maths over computed matrices (unbounded retention, LTV), one group at a time.</summary>
