@@ -13,7 +13,7 @@ public sealed record DevelopmentFactor(int From, double Factor, int Cohorts, dou
 /// A cohort's projected cumulative amount at offsets <see cref="ObservedPeriods"/> … (<see cref="Projected"/>[i] is
 /// offset ObservedPeriods + i), as far as factors exist; <see cref="StopReason"/> says why it ends before the horizon.
 /// </summary>
-public sealed record ChainLadderProjection(string Key, int ObservedPeriods, IReadOnlyList<ProjectedValue> Projected, string? StopReason)
+public sealed record ChainLadderProjection(string Key, int ObservedPeriods, double LastObserved, IReadOnlyList<ProjectedValue> Projected, string? StopReason)
 {
     public ProjectedValue? At(int offset)
     {
@@ -52,14 +52,14 @@ public static class ChainLadder
         var projections = rows.Select(row =>
         {
             var observed = row.Cumulative.Count;
-            if (observed == 0) return new ChainLadderProjection(row.Key, 0, [], "no completed period");
+            if (observed == 0) return new ChainLadderProjection(row.Key, 0, 0, [], "no completed period");
             var values = new List<ProjectedValue>();
             var current = row.Cumulative[^1];
             double? relativeMse = 0; // mse / Ĉ², accumulated factor by factor
             for (var k = observed - 1; k < lastOffset; k++)
             {
                 if (k >= factors.Count)
-                    return new ChainLadderProjection(row.Key, observed, values, $"no older cohort has reached offset {k + 1}");
+                    return new ChainLadderProjection(row.Key, observed, row.Cumulative[^1], values, $"no older cohort has reached offset {k + 1}");
                 var f = factors[k];
                 if (relativeMse is { } rel && f.Sigma2 is { } s2 && current > 0)
                     relativeMse = rel + s2 / (f.Factor * f.Factor) * (1 / current + 1 / volumes[k]);
@@ -69,7 +69,7 @@ public static class ChainLadder
                 var se = relativeMse is { } r ? Math.Abs(current) * Math.Sqrt(r) : (double?)null;
                 values.Add(new ProjectedValue(current, current - Projection.Z95 * se, current + Projection.Z95 * se));
             }
-            return new ChainLadderProjection(row.Key, observed, values, null);
+            return new ChainLadderProjection(row.Key, observed, row.Cumulative[^1], values, null);
         }).ToList();
         return new ChainLadderResult(factors, projections);
     }

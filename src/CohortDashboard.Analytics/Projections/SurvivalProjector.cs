@@ -20,9 +20,10 @@ public sealed record SurvivalModel(SbgFit Fit, FitScope Scope, int Cohorts, int 
 
 /// <summary>
 /// A cohort's projected survival share for offsets <see cref="ObservedPeriods"/> + 1 … horizon
-/// (<see cref="Projected"/>[i] is offset ObservedPeriods + 1 + i), or why there is none.
+/// (<see cref="Projected"/>[i] is offset ObservedPeriods + 1 + i), or why there is none. <see cref="Survivors"/> are
+/// those left after the last completed period, where the projection starts.
 /// </summary>
-public sealed record SurvivalProjection(string Key, int Size, int ObservedPeriods, SurvivalModel? Model, string? NotEnoughData,
+public sealed record SurvivalProjection(string Key, int Size, int ObservedPeriods, int Survivors, SurvivalModel? Model, string? NotEnoughData,
     IReadOnlyList<ProjectedValue> Projected)
 {
     /// <summary>The projection at <paramref name="offset"/>, or null when it is observed, beyond the horizon or missing.</summary>
@@ -68,7 +69,7 @@ public static class SurvivalProjector
         {
             if (series.Size == 0)
             {
-                projections.Add(new SurvivalProjection(key, 0, series.Periods, null, "no customers", []));
+                projections.Add(new SurvivalProjection(key, 0, series.Periods, 0, null, "no customers", []));
                 continue;
             }
             SurvivalModel? model = null;
@@ -77,8 +78,8 @@ public static class SurvivalProjector
                 model = new SurvivalModel(own, FitScope.Cohort, 1, series.Size);
             model ??= Pooled();
             projections.Add(model is null
-                ? new SurvivalProjection(key, series.Size, series.Periods, null, "not enough data: " + pooledReason, [])
-                : new SurvivalProjection(key, series.Size, series.Periods, model, null, Project(series, model.Fit, horizon)));
+                ? new SurvivalProjection(key, series.Size, series.Periods, series.Survivors, null, "not enough data: " + pooledReason, [])
+                : new SurvivalProjection(key, series.Size, series.Periods, series.Survivors, model, null, Project(series, model.Fit, horizon)));
         }
         return projections;
     }

@@ -43,13 +43,16 @@ public sealed record ProjectionParametersRecord(
 
 /// <param name="Model">"sbg", "chain_ladder", or null when there is not enough data.</param>
 /// <param name="FittedOn">"cohort" or "pooled" (sBG), "older_cohorts" (chain ladder).</param>
+/// <param name="LastObservedOffset">The last completed offset (null when none has completed); projections start after it.</param>
+/// <param name="LastObserved">The value there (a 0–1 share, or LTV per customer), which projections continue from.</param>
 /// <param name="Projected">Values for the not-yet-completed offsets: retention / accounts remaining as a 0–1 share of the cohort, LTV per customer.</param>
 public sealed record ProjectionCohortRecord(
     [property: JsonPropertyName("cohort")] string Cohort,
     [property: JsonPropertyName("cohort_id")] string? CohortId,
     [property: JsonPropertyName("cohort_start")] string CohortStart,
     [property: JsonPropertyName("size")] int Size,
-    [property: JsonPropertyName("observed_periods")] int ObservedPeriods,
+    [property: JsonPropertyName("last_observed_offset")] int? LastObservedOffset,
+    [property: JsonPropertyName("last_observed")] double? LastObserved,
     [property: JsonPropertyName("model")] string? Model,
     [property: JsonPropertyName("fitted_on")] string? FittedOn,
     [property: JsonPropertyName("fitted_cohorts")] int? FittedCohorts,
@@ -132,7 +135,7 @@ public static class CohortProjectionApi
     }
 
     private static ProjectionCohortRecord Survival(string name, string? id, string start, int size, SurvivalProjection p) => new(
-        name, id, start, size, p.ObservedPeriods,
+        name, id, start, size, size == 0 ? null : p.ObservedPeriods, size == 0 ? null : p.Survivors / (double)size,
         p.Model is null ? null : "sbg",
         p.Model?.Scope == FitScope.Pooled ? "pooled" : p.Model is null ? null : "cohort",
         p.Model?.Cohorts,
@@ -147,7 +150,9 @@ public static class CohortProjectionApi
         var revenue = row.Revenue;
         var used = factors.Where(f => f.From >= revenue.ObservedPeriods - 1 && f.From < revenue.ObservedPeriods - 1 + revenue.Projected.Count)
             .Select(f => new DevelopmentFactorRecord(f.From, f.Factor, f.Cohorts)).ToList();
-        return new ProjectionCohortRecord(row.Label, null, Date(row.Start), row.Size, revenue.ObservedPeriods,
+        var none = revenue.ObservedPeriods == 0 || row.Size == 0;
+        return new ProjectionCohortRecord(row.Label, null, Date(row.Start), row.Size,
+            none ? null : revenue.ObservedPeriods - 1, none ? null : revenue.LastObserved / row.Size,
             revenue.Projected.Count == 0 ? null : "chain_ladder",
             revenue.Projected.Count == 0 ? null : "older_cohorts",
             null,
