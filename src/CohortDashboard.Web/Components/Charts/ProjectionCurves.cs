@@ -62,13 +62,14 @@ public static class ProjectionCurves
         };
     }
 
-    /// <summary>A legend-only entry explaining the dashes (no points).</summary>
-    public static ChartTrace LegendEntry() => new ScatterTrace
+    /// <summary>A legend-only entry explaining the dashes: one empty point at <paramref name="x"/> (Plotly leaves traces without points out of the legend).</summary>
+    public static ChartTrace LegendEntry(object? x) => new ScatterTrace
     {
         Name = LegendName,
         Mode = ScatterMode.Lines,
-        X = [],
-        Y = [],
+        X = [x],
+        Y = [null],
+        HoverInfo = "skip",
         Line = new ChartLine { Width = 1.5, Color = "#7f7f7f", Dash = "dash" },
         ShowLegend = true,
     };

@@ -124,7 +124,7 @@ public static class AccountCohortCharts
                     $"<br>{ProjectedInterval(p)}<br>{model.Describe()}")),
             ]));
         }
-        if (accounts && projections is not null) traces.Add(ProjectionCurves.LegendEntry());
+        if (accounts && projections is not null) traces.Add(ProjectionCurves.LegendEntry(0));
         return traces;
     }
 

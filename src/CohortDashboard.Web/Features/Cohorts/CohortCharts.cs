@@ -108,7 +108,7 @@ public static class CohortCharts
                     $"{r.Label} (n={r.Size}) · {offsetLabels[t.k]}<br>Projected (not data): {t.p.Text}<br>{t.p.Interval}<br>{t.p.Model}")),
             ]));
         }
-        if (projection is not null) traces.Add(ProjectionCurves.LegendEntry());
+        if (projection is not null) traces.Add(ProjectionCurves.LegendEntry(x[0]));
         traces.Add(new ScatterTrace
         {
             Name = "Mean",
