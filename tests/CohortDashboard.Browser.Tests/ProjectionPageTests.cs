@@ -78,7 +78,7 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
         Assert.True(await chart.Locator("g.scatterlayer path.js-fill").CountAsync() > 0);
         await Assertions.Expect(chart.Locator("g.legend")).ToContainTextAsync("Projected");
         if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } curvesDir)
-            await page.ScreenshotAsync(new() { Path = Path.Combine(curvesDir, "cohorts-projection-curves.png"), FullPage = true });
+            await chart.ScreenshotAsync(new() { Path = Path.Combine(curvesDir, "cohorts-projection-curves.png") });
         Assert.Empty(session.ConsoleErrors);
     }
 
@@ -108,7 +108,7 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
         // ARR retention is not projected.
         Assert.Equal(0, await page.Locator("[data-testid='arr-curves'] path.js-line[style*='dasharray']").CountAsync());
         if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
-            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "account-cohorts-projection.png"), FullPage = true });
+            await curves.ScreenshotAsync(new() { Path = Path.Combine(dir, "account-cohorts-projection.png") });
         Assert.Empty(session.ConsoleErrors);
     }
 }

@@ -15,12 +15,15 @@ public sealed record SurvivalSeries
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count);
             counts.Add(counts.Count == 0 ? count : Math.Min(count, counts[^1]));
+            Current = count;
         }
         if (counts.Count == 0) throw new ArgumentException("A survival series needs at least the cohort size.", nameof(alive));
         Alive = counts;
     }
 
     public IReadOnlyList<int> Alive { get; }
+    /// <summary>The last count as observed (come-backs included): where a projection starts from.</summary>
+    public int Current { get; }
     public int Size => Alive[0];
     /// <summary>Completed periods observed after period 0.</summary>
     public int Periods => Alive.Count - 1;

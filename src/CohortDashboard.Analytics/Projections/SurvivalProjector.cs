@@ -21,7 +21,7 @@ public sealed record SurvivalModel(SbgFit Fit, FitScope Scope, int Cohorts, int 
 /// <summary>
 /// A cohort's projected survival share for offsets <see cref="ObservedPeriods"/> + 1 … horizon
 /// (<see cref="Projected"/>[i] is offset ObservedPeriods + 1 + i), or why there is none. <see cref="Survivors"/> are
-/// those left after the last completed period, where the projection starts.
+/// those there after the last completed period (as observed), where the projection starts.
 /// </summary>
 public sealed record SurvivalProjection(string Key, int Size, int ObservedPeriods, int Survivors, SurvivalModel? Model, string? NotEnoughData,
     IReadOnlyList<ProjectedValue> Projected)
@@ -40,7 +40,9 @@ public sealed record SurvivalProjection(string Key, int Size, int ObservedPeriod
 /// fit; any other (or one whose own data cannot be fitted, e.g. nobody left yet) takes the fit pooled over all the
 /// cohorts given. Projections are conditional on what was observed: from a cohort's last completed period τ with n(τ)
 /// members left, the share at t &gt; τ is n(τ)/n(0) · S(t)/S(τ) — for sBG exactly the survivors' retention, since those
-/// who stayed τ periods have θ ~ Beta(α, β + τ).
+/// who stayed τ periods have θ ~ Beta(α, β + τ). The fit sees the one-way counts (<see cref="SurvivalSeries.Alive"/>),
+/// but n(τ) is the count actually observed (<see cref="SurvivalSeries.Current"/>), so members who came back are not
+/// projected away.
 /// </summary>
 public static class SurvivalProjector
 {
@@ -78,8 +80,8 @@ public static class SurvivalProjector
                 model = new SurvivalModel(own, FitScope.Cohort, 1, series.Size);
             model ??= Pooled();
             projections.Add(model is null
-                ? new SurvivalProjection(key, series.Size, series.Periods, series.Survivors, null, "not enough data: " + pooledReason, [])
-                : new SurvivalProjection(key, series.Size, series.Periods, series.Survivors, model, null, Project(series, model.Fit, horizon)));
+                ? new SurvivalProjection(key, series.Size, series.Periods, series.Current, null, "not enough data: " + pooledReason, [])
+                : new SurvivalProjection(key, series.Size, series.Periods, series.Current, model, null, Project(series, model.Fit, horizon)));
         }
         return projections;
     }
@@ -87,12 +89,12 @@ public static class SurvivalProjector
     private static IReadOnlyList<ProjectedValue> Project(SurvivalSeries series, SbgFit fit, int horizon)
     {
         var tau = series.Periods;
-        var observedShare = series.Survivors / (double)series.Size;
+        var observedShare = series.Current / (double)series.Size;
         var values = new List<ProjectedValue>(Math.Max(0, horizon - tau));
         var atTau = fit.Survival(tau);
         for (var t = tau + 1; t <= horizon; t++)
         {
-            if (series.Survivors == 0)
+            if (series.Current == 0)
             {
                 values.Add(new ProjectedValue(0, 0, 0)); // nobody left to lose
                 continue;

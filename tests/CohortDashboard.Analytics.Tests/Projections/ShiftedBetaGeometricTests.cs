@@ -118,9 +118,12 @@ public sealed class ShiftedBetaGeometricTests
     }
 
     [Fact]
-    public void SurvivalSeries_ComeBack_CountsAsStillGone()
+    public void SurvivalSeries_ComeBack_CountsAsStillGoneButCurrentKeepsIt()
     {
         Assert.Equal([10, 8, 8, 6], new SurvivalSeries([10, 8, 9, 6]).Alive);
+        var back = new SurvivalSeries([10, 5, 7]);
+        Assert.Equal([10, 5, 5], back.Alive);
+        Assert.Equal(7, back.Current);
     }
 
     /// <summary>

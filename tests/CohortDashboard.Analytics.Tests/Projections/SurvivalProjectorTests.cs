@@ -64,6 +64,18 @@ public sealed class SurvivalProjectorTests
     }
 
     [Fact]
+    public void Project_CohortWithComeBacks_StartsFromTheCountObservedLast()
+    {
+        // 30 → 10 → 15: the fit sees 30, 10, 10 (one-way), the projection starts from the 15 actually there.
+        SurvivalCohort[] cohorts = [new("old", new SurvivalSeries(Regular)), new("back", new SurvivalSeries([30, 10, 15]))];
+
+        var back = SurvivalProjector.Project(cohorts, horizon: 4).Single(p => p.Key == "back");
+
+        var fit = back.Model!.Fit;
+        Assert.Equal(0.5 * fit.Survival(3) / fit.Survival(2), back.At(3)!.Value, 1e-12);
+    }
+
+    [Fact]
     public void Project_CohortWithNobodyLeft_ProjectsZero()
     {
         SurvivalCohort[] cohorts = [new("old", new SurvivalSeries(Regular)), new("gone", new SurvivalSeries([30, 10, 0]))];

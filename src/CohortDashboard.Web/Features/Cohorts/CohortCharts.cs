@@ -95,15 +95,17 @@ public static class CohortCharts
                 HoverTemplate = $"{r.Label} (n={r.Size}) · %{{x}}<br>{valueFormat}<extra></extra>",
             });
             if (byPeriod?.GetValueOrDefault(r.Period) is not { } projected) continue;
-            var points = r.Cells.Select((c, k) => (k, c, p: c is null ? ProjectedCells.At(projected, k, measure, currency) : null))
+            // The dashed line starts at the last completed point, so it continues the cohort's own line; a running
+            // period's partial value is no place to start from, so the projection is drawn over it too.
+            var last = r.Cells.Select((c, k) => (c, k)).LastOrDefault(t => t.c is { InProgress: false, Value: not null });
+            if (last.c is null) continue;
+            var points = r.Cells.Select((c, k) => (k, p: k > last.k && c is null or { InProgress: true } ? ProjectedCells.At(projected, k, measure, currency) : null))
                 .Where(t => t.p is not null).ToList();
-            var last = r.Cells.Select((c, k) => (c, k)).LastOrDefault(t => t.c?.Value is not null);
-            if (points.Count == 0 || last.c is null) continue;
-            // The dashed line starts at the last observed point so it visibly continues the cohort's own line.
+            if (points.Count == 0) continue;
             var anchor = (double)last.c.Value!.Value;
             traces.AddRange(ProjectionCurves.Traces(r.Label, colour!,
             [
-                new ProjectionPoint(x[last.k], anchor, anchor, anchor, $"{r.Label} · {offsetLabels[last.k]}: last observed"),
+                new ProjectionPoint(x[last.k], anchor, anchor, anchor, $"{r.Label} · {offsetLabels[last.k]}: last completed period"),
                 .. points.Select(t => new ProjectionPoint(x[t.k], t.p!.Value.Value, t.p.Value.Lower, t.p.Value.Upper,
                     $"{r.Label} (n={r.Size}) · {offsetLabels[t.k]}<br>Projected (not data): {t.p.Text}<br>{t.p.Interval}<br>{t.p.Model}")),
             ]));
