@@ -29,7 +29,7 @@ public sealed record ChainLadderResult(IReadOnlyList<DevelopmentFactor> Factors,
 /// k + 1 is Σ C(i, k + 1) / Σ C(i, k) over the cohorts observed at k + 1 (volume-weighted), and a younger cohort's
 /// cumulative amount is carried forward by the factors from its last observed offset. The interval is Mack's (1993)
 /// distribution-free standard error (process and parameter error), as ±1.96 SE: σ²(k) = 1/(m − 1) Σ C(i, k)
-/// (C(i, k + 1)/C(i, k) − f(k))², with Mack's extrapolation when only one cohort is left (m = 1), and
+/// (C(i, k + 1)/C(i, k) − f(k))² over the m cohorts with C(i, k) &gt; 0, with Mack's extrapolation when only one is left, and
 /// mse(Ĉ(i, K)) = Ĉ(i, K)² Σ σ²(k)/f(k)² (1/Ĉ(i, k) + 1/Σ C(j, k)).
 /// </summary>
 public static class ChainLadder
@@ -76,9 +76,10 @@ public static class ChainLadder
 
     private static double? Sigma2(List<DevelopmentRow> developed, int k, double factor, List<DevelopmentFactor> earlier)
     {
-        if (developed.Any(r => r.Cumulative[k] <= 0)) return null;
-        if (developed.Count >= 2)
-            return developed.Sum(r => r.Cumulative[k] * Math.Pow(r.Cumulative[k + 1] / r.Cumulative[k] - factor, 2)) / (developed.Count - 1);
+        // A cohort with nothing (or a net refund) at k has no individual factor; it adds no evidence of spread.
+        var positive = developed.Where(r => r.Cumulative[k] > 0).ToList();
+        if (positive.Count >= 2)
+            return positive.Sum(r => r.Cumulative[k] * Math.Pow(r.Cumulative[k + 1] / r.Cumulative[k] - factor, 2)) / (positive.Count - 1);
         // Mack's extrapolation for the last factor, estimated from a single cohort.
         if (earlier.Count < 2 || earlier[^1].Sigma2 is not { } last || earlier[^2].Sigma2 is not { } before) return null;
         var smaller = Math.Min(last, before);

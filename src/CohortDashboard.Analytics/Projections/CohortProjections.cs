@@ -37,7 +37,8 @@ public static class CohortProjections
         var retention = SurvivalProjector.Project(survival, lastOffset);
 
         var development = ltv.Rows
-            .Select(r => new DevelopmentRow(r.Label, Completed(r).Select(c => (double)(c.Value ?? 0m) * r.Size).ToList()))
+            // An empty cohort (a period before any data) would add zeros to every factor's volumes: it has no row.
+            .Select(r => new DevelopmentRow(r.Label, r.Size == 0 ? [] : Completed(r).Select(c => (double)(c.Value ?? 0m) * r.Size).ToList()))
             .ToList();
         var revenue = ChainLadder.Project(development, lastOffset);
 

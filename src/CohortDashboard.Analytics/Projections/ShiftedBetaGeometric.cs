@@ -35,7 +35,8 @@ public sealed record SurvivalSeries
 /// <param name="Covariance">Inverse of the observed information (the negative log-likelihood's Hessian in ln α, ln β);
 /// null when that Hessian is not positive definite (a flat or boundary optimum), and then no interval is given.</param>
 /// <param name="AtBoundary">The optimum ran into the search box (α or β below e^−8 or above e^8): the data barely
-/// constrain one parameter, e.g. churn that does not slow down at all (the geometric limit α, β → ∞).</param>
+/// constrain one parameter, e.g. churn that does not slow down at all (the geometric limit α, β → ∞). The covariance
+/// then holds the free parameter's variance only (the bound one fixed).</param>
 public sealed record SbgFit(double Alpha, double Beta, double LogLikelihood, double[,]? Covariance, bool AtBoundary)
 {
     public double Survival(int t) => ShiftedBetaGeometric.Survival(Alpha, Beta, t);
@@ -127,14 +128,22 @@ public static class ShiftedBetaGeometric
         best = NelderMead.Minimize(Objective, best.Point, step: 0.05);
 
         var x = best.Point;
-        var atBoundary = Math.Abs(x[0]) > LogBound - 0.1 || Math.Abs(x[1]) > LogBound - 0.1;
-        return new SbgFitResult(new SbgFit(Math.Exp(x[0]), Math.Exp(x[1]), -best.Value, Covariance(Objective, x), atBoundary), null);
+        var alphaAtBound = Math.Abs(x[0]) > LogBound - 0.1;
+        var betaAtBound = Math.Abs(x[1]) > LogBound - 0.1;
+        // At the box the likelihood is flat along the bound parameter (e.g. churn that never slows: α, β → ∞ with
+        // α / (α + β) fixed), so only the free one is uncertain; its variance is taken with the other held there.
+        var covariance = alphaAtBound || betaAtBound
+            ? FreeCovariance(Objective, x, alphaAtBound, betaAtBound)
+            : Covariance(Objective, x);
+        return new SbgFitResult(new SbgFit(Math.Exp(x[0]), Math.Exp(x[1]), -best.Value, covariance, alphaAtBound || betaAtBound), null);
     }
+
+    private const double HessianStep = 1e-4;
 
     /// <summary>The inverse of the numerical Hessian of <paramref name="f"/> at <paramref name="x"/>; null unless positive definite.</summary>
     private static double[,]? Covariance(Func<double[], double> f, double[] x)
     {
-        const double h = 1e-4;
+        const double h = HessianStep;
         double F(double dx, double dy) => f([x[0] + dx, x[1] + dy]);
         var f0 = F(0, 0);
         var a = (F(h, 0) - 2 * f0 + F(-h, 0)) / (h * h);
@@ -143,6 +152,21 @@ public static class ShiftedBetaGeometric
         var det = a * d - b * b;
         if (!(a > 0 && d > 0 && det > 0) || double.IsInfinity(det)) return null;
         return new[,] { { d / det, -b / det }, { -b / det, a / det } };
+    }
+
+    /// <summary>The variance of the free parameter alone (the bound one held, variance 0); null when both are bound or it is flat too.</summary>
+    private static double[,]? FreeCovariance(Func<double[], double> f, double[] x, bool alphaAtBound, bool betaAtBound)
+    {
+        if (alphaAtBound && betaAtBound) return null;
+        const double h = HessianStep;
+        var free = alphaAtBound ? 1 : 0;
+        // Step inwards only: outside the box the objective is infinite.
+        double F(double dx) { var y = (double[])x.Clone(); y[free] += dx; return f(y); }
+        var curvature = (F(h) - 2 * F(0) + F(-h)) / (h * h);
+        if (!(curvature > 0) || double.IsInfinity(curvature)) return null;
+        var covariance = new double[2, 2];
+        covariance[free, free] = 1 / curvature;
+        return covariance;
     }
 
     /// <summary>

@@ -76,6 +76,15 @@ public sealed class ChainLadderTests
     }
 
     [Fact]
+    public void Project_CohortWithNothingYet_LeavesFactorsAndSigmasAlone()
+    {
+        var with = ChainLadder.Project([.. Triangle, new DevelopmentRow("empty", [0, 0, 0, 0])], lastOffset: 3);
+        var without = ChainLadder.Project(Triangle, lastOffset: 3);
+
+        Assert.Equal(without.Factors.Select(f => (f.Factor, f.Sigma2)), with.Factors.Select(f => (f.Factor, f.Sigma2)));
+    }
+
+    [Fact]
     public void Project_BeyondTheOldestCohort_StopsWithAReason()
     {
         var row = ChainLadder.Project(Triangle, lastOffset: 5).Rows.Single(r => r.Key == "C");

@@ -118,6 +118,22 @@ public sealed class ShiftedBetaGeometricTests
     }
 
     [Fact]
+    public void Fit_ChurnThatNeverSlows_FlagsTheBoundaryAndStillGivesAnInterval()
+    {
+        // 10% of those left go every period: no heterogeneity, sBG's geometric limit (α, β → ∞, α / (α + β) = 0.1).
+        var counts = Enumerable.Range(0, 9).Select(t => (int)Math.Round(10_000 * Math.Pow(0.9, t))).ToArray();
+
+        var fit = ShiftedBetaGeometric.Fit([new SurvivalSeries(counts)]).Fit!;
+
+        Assert.True(fit.AtBoundary);
+        Assert.Equal(0.1, fit.Alpha / (fit.Alpha + fit.Beta), 0.002);
+        Assert.Equal(Math.Pow(0.9, 12), fit.Survival(12), 0.005);
+        var (lower, upper) = ShiftedBetaGeometric.ConditionalInterval(fit, 8, 12)!.Value;
+        Assert.InRange(fit.Survival(12) / fit.Survival(8), lower, upper);
+        Assert.True(upper - lower is > 0 and < 0.05);
+    }
+
+    [Fact]
     public void SurvivalSeries_ComeBack_CountsAsStillGoneButCurrentKeepsIt()
     {
         Assert.Equal([10, 8, 8, 6], new SurvivalSeries([10, 8, 9, 6]).Alive);
