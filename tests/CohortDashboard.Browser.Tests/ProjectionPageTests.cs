@@ -9,24 +9,6 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
     private const string Table = "[data-testid='cohort-table']";
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
 
-    /// <summary>Clicks <paramref name="control"/> until the URL holds <paramref name="urlPart"/> (a click during a re-render can be lost).</summary>
-    private static async Task ClickUntilUrlAsync(IPage page, ILocator control, string urlPart)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await control.ClickAsync();
-            try
-            {
-                await page.WaitForURLAsync(url => Uri.UnescapeDataString(url).Contains(urlPart, StringComparison.Ordinal),
-                    new() { Timeout = 10_000, WaitUntil = WaitUntilState.Commit });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 3)
-            {
-            }
-        }
-    }
-
     private static async Task WaitForResultsAsync(IPage page, string keyPart) =>
         await Assertions.Expect(page.Locator($"[data-testid='cohort-results'][data-loading='false'][data-key*='{keyPart}']")).ToBeVisibleAsync(Slow);
 
@@ -41,7 +23,7 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.Locator(Table).First).ToBeVisibleAsync(Slow);
         Assert.Equal(0, await page.Locator("[data-projected='true']").CountAsync());
 
-        await ClickUntilUrlAsync(page, page.Locator("[data-testid='projection-switch']"), "projection=on");
+        await CohortsPageTests.ClickUntilUrlAsync(page, page.Locator("[data-testid='projection-switch']"), "projection=on");
         await WaitForResultsAsync(page, "projection=on");
 
         // Projected cells sit only where the period has not started, say "≈", and name the model and its interval.
@@ -71,7 +53,7 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
         Assert.Equal(await ltvRows.CountAsync(), lines.Length - 1);
 
         // Curves: each projected cohort continues dashed inside its band; the legend names the projection.
-        await ClickUntilUrlAsync(page, page.Locator("[data-testid='view-select']").GetByText("Curves", new() { Exact = true }), "view=curves");
+        await CohortsPageTests.ClickUntilUrlAsync(page, page.Locator("[data-testid='view-select']").GetByText("Curves", new() { Exact = true }), "view=curves");
         var chart = page.Locator("[data-chart^='cohort-curves']");
         await Assertions.Expect(chart.Locator("svg.main-svg").First).ToBeVisibleAsync(Slow);
         Assert.True(await chart.Locator("g.scatterlayer path.js-line[style*='dasharray']").CountAsync() > 0);
@@ -89,13 +71,7 @@ public sealed class ProjectionPageTests(BrowserFixture browser) : IClassFixture<
         await session.SignInAsync(DemoSession.Admin, "/account-cohorts");
         var page = session.Page;
         await Assertions.Expect(page.Locator("[data-testid='cohort-type']")).ToBeVisibleAsync(Slow);
-        if (await page.Locator("[data-testid='arr-curves']").CountAsync() == 0)
-        {
-            await page.Locator("[data-testid='regenerate-cohorts']").ClickAsync();
-            await Assertions.Expect(page.Locator("[data-testid='definitions-vintage']")).ToBeVisibleAsync(Slow);
-            await Assertions.Expect(page.Locator("[data-testid='regenerate-cohorts']")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-            await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
-        }
+        await AccountCohortsPageTests.RegenerateAndRecomputeAsync(page);
         var curves = page.Locator("[data-testid='account-curves']");
         await Assertions.Expect(curves.Locator("svg.main-svg").First).ToBeVisibleAsync(Slow);
         Assert.Equal(0, await curves.Locator("path.js-line[style*='dasharray']").CountAsync());

@@ -23,30 +23,22 @@ public static class ProjectionCurves
     public static IEnumerable<ChartTrace> Traces(string group, string colour, IReadOnlyList<ProjectionPoint> points)
     {
         var x = points.Select(p => p.X).ToList();
-        yield return new ScatterTrace
+        ScatterTrace Bound(string name, Func<ProjectionPoint, double?> bound, string? fill) => new()
         {
-            Name = group + " upper",
+            Name = $"{group} {name}",
             LegendGroup = group,
             ShowLegend = false,
             Mode = ScatterMode.Lines,
             X = x,
-            Y = points.Select(p => (object?)(p.Upper ?? p.Y)).ToList(),
+            Y = points.Select(p => (object?)(bound(p) ?? p.Y)).ToList(),
             Line = new ChartLine { Width = 0, Color = colour },
+            Fill = fill,
+            FillColor = fill is null ? null : Translucent(colour),
             HoverInfo = "skip",
         };
-        yield return new ScatterTrace
-        {
-            Name = group + " 95% interval",
-            LegendGroup = group,
-            ShowLegend = false,
-            Mode = ScatterMode.Lines,
-            X = x,
-            Y = points.Select(p => (object?)(p.Lower ?? p.Y)).ToList(),
-            Line = new ChartLine { Width = 0, Color = colour },
-            Fill = "tonexty",
-            FillColor = Translucent(colour),
-            HoverInfo = "skip",
-        };
+        // Upper first, then lower filled up to it ("tonexty").
+        yield return Bound("upper", p => p.Upper, null);
+        yield return Bound("95% interval", p => p.Lower, "tonexty");
         yield return new ScatterTrace
         {
             Name = group + " projected",
