@@ -45,7 +45,7 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         }
     }
 
-    private static async Task RegenerateAndRecomputeAsync(IPage page)
+    internal static async Task RegenerateAndRecomputeAsync(IPage page)
     {
         await page.Locator("[data-testid='regenerate-cohorts']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid='definitions-vintage']")).ToBeVisibleAsync(Slow);

@@ -45,7 +45,7 @@ public sealed class CohortsPageTests(BrowserFixture browser) : IClassFixture<Bro
     /// Clicks a control that puts <paramref name="urlPart"/> into the URL. A click that lands while the page re-renders
     /// the control (the first results arriving) can be lost, so it is repeated until the URL changes.
     /// </summary>
-    private static async Task ClickUntilUrlAsync(IPage page, ILocator control, string urlPart)
+    internal static async Task ClickUntilUrlAsync(IPage page, ILocator control, string urlPart)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -55,6 +55,7 @@ public sealed class ApiAccessMatrixTests(ApiAccessMatrixTests.App app) : IClassF
         new("GET", "/api/cohorts/vintage-curves", "/api/cohorts/vintage-curves", null, Access.SessionOrScopedKey, ApiScopes.CohortsRead),
         new("GET", "/api/cohorts/anomalies", "/api/cohorts/anomalies", null, Access.SessionOrScopedKey, ApiScopes.CohortsRead),
         new("GET", "/api/cohorts/comparison", "/api/cohorts/comparison", null, Access.SessionOrScopedKey, ApiScopes.CohortsRead),
+        new("GET", "/api/cohorts/projection", "/api/cohorts/projection?measure=accounts_remaining", null, Access.SessionOrScopedKey, ApiScopes.CohortsRead),
         new("POST", "/api/import/{entity}", "/api/import/products", "[]", Access.AdminOrScopedKey, ApiScopes.ImportWrite),
         new("GET", "/api/import/{entity}/template", "/api/import/orders/template", null, Access.AdminOrScopedKey, ApiScopes.ImportWrite),
         new("GET", "/api/export/{entity}", "/api/export/products", null, Access.AdminOrScopedKey, ApiScopes.ImportWrite),

@@ -65,11 +65,11 @@ public sealed class CohortApiReference
 
     /// <summary>The engine's matrix over <see cref="Facts"/> for cohorts first..last.</summary>
     public CohortMatrix Matrix(PeriodCalendar calendar, CohortMeasure measure, int first, int last, int offsets, DateOnly? asOf = null,
-        CohortOrderSettings? settings = null)
+        CohortOrderSettings? settings = null, RetentionMode mode = RetentionMode.Bounded)
     {
         var accumulator = new CohortAccumulator(first, last, calendar.IndexOf(asOf ?? LocalCalendar.LocalDate(Clock.GetUtcNow().UtcDateTime, calendar.Zone)), offsets);
         foreach (var (id, facts) in Facts(calendar, asOf: asOf, settings: settings)) accumulator.AddCustomer(id, CohortMatrixBuilder.AllGroup, facts);
-        return CohortMatrixBuilder.Build(accumulator, calendar, measure, RetentionMode.Bounded).Groups[0];
+        return CohortMatrixBuilder.Build(accumulator, calendar, measure, mode).Groups[0];
     }
 
     /// <summary>GETs <paramref name="path"/> on the real socket (Bearer <paramref name="bearer"/> when set) and reads the JSON body.</summary>

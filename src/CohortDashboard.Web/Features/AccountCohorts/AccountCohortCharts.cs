@@ -1,4 +1,5 @@
 using System.Globalization;
+using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Components.Shared;
 
@@ -87,19 +88,49 @@ public static class AccountCohortCharts
         Height = Math.Max(220, 60 + rows * 22),
     };
 
-    /// <summary>One line per cohort (the first <see cref="MaxCurveLines"/>): ARR retention % or accounts remaining % by months since start.</summary>
-    public static IReadOnlyList<ChartTrace> Curves(VintageCurvesResponse curves, bool accounts) =>
-        curves.Curves.Take(MaxCurveLines).Select(c => (ChartTrace)new ScatterTrace
+    /// <summary>
+    /// One line per cohort (the first <see cref="MaxCurveLines"/>): ARR retention % or accounts remaining % by months since
+    /// start. With <paramref name="projections"/> (accounts remaining only), each line continues dashed over its projected
+    /// months, in its colour, inside the shaded 95% band.
+    /// </summary>
+    public static IReadOnlyList<ChartTrace> Curves(VintageCurvesResponse curves, bool accounts, IReadOnlyDictionary<string, SurvivalProjection>? projections = null)
+    {
+        var traces = new List<ChartTrace>();
+        foreach (var (c, i) in curves.Curves.Take(MaxCurveLines).Select((c, i) => (c, i)))
         {
-            Name = c.Name,
-            Mode = ScatterMode.LinesAndMarkers,
-            X = c.Points.Select(p => (object?)p.Offset).ToList(),
-            Y = c.Points.Select(p => (object?)(accounts ? p.AccountsRemainingPct : p.RetentionPct)).ToList(),
-            HoverTemplate = accounts
-                ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
-                : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
-            Marker = new ChartMarker { Size = 4 },
-        }).ToList();
+            var colour = projections is null ? null : ProjectionCurves.Colour(i);
+            traces.Add(new ScatterTrace
+            {
+                Name = c.Name,
+                LegendGroup = c.CohortId,
+                Mode = ScatterMode.LinesAndMarkers,
+                X = c.Points.Select(p => (object?)p.Offset).ToList(),
+                Y = c.Points.Select(p => (object?)(accounts ? p.AccountsRemainingPct : p.RetentionPct)).ToList(),
+                HoverTemplate = accounts
+                    ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
+                    : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
+                Line = colour is null ? null : new ChartLine { Color = colour },
+                Marker = new ChartMarker { Size = 4, Color = colour },
+            });
+            if (!accounts || projections?.GetValueOrDefault(c.CohortId) is not { Model: { } model } projection || c.Points.Count == 0) continue;
+            var last = c.Points[^1];
+            var anchor = (double)(last.AccountsRemainingPct ?? 0m);
+            traces.AddRange(ProjectionCurves.Traces(c.CohortId, colour!,
+            [
+                new ProjectionPoint(last.Offset, anchor, anchor, anchor, $"{c.Name} · month {last.Offset}: last observed"),
+                .. projection.Projected.Select((p, k) => new ProjectionPoint(projection.ObservedPeriods + 1 + k, p.Value * 100, p.Lower * 100, p.Upper * 100,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{c.Name} · month {projection.ObservedPeriods + 1 + k}<br>Projected (not data): ≈ {p.Value * 100:0.0} % of {c.StartingAccounts:N0} accounts remain") +
+                    $"<br>{ProjectedInterval(p)}<br>{model.Describe()}")),
+            ]));
+        }
+        if (accounts && projections is not null) traces.Add(ProjectionCurves.LegendEntry(0));
+        return traces;
+    }
+
+    private static string ProjectedInterval(ProjectedValue p) => p is { Lower: { } lower, Upper: { } upper }
+        ? string.Create(CultureInfo.InvariantCulture, $"95% interval {lower * 100:0.0}–{upper * 100:0.0} %")
+        : "no interval (the model's uncertainty could not be estimated)";
 
     public static ChartLayout CurvesLayout(string title) => new()
     {

@@ -1,4 +1,5 @@
 using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Components.Shared;
 
@@ -9,9 +10,47 @@ public static class CohortCharts
 {
     private const string MeanColour = "#222222";
 
-    /// <summary>The matrix as a Plotly heatmap, newest cohort at the bottom like the table; null cells are gaps.</summary>
-    public static IReadOnlyList<ChartTrace> Heatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency) =>
-    [
+    /// <summary>
+    /// The matrix as a Plotly heatmap, newest cohort at the bottom like the table; null cells are gaps. With a
+    /// projection, a second, grey and translucent heatmap fills the not-yet-started cells ("≈" values, hover naming
+    /// the model), so projected cells never share the data's colour scale.
+    /// </summary>
+    public static IReadOnlyList<ChartTrace> Heatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency,
+        CohortGroupProjection? projection = null)
+    {
+        var traces = new List<ChartTrace> { DataHeatmap(matrix, offsetLabels, measure, currency) };
+        if (projection is not null && ProjectedHeatmap(matrix, offsetLabels, measure, currency, projection) is { } projected) traces.Add(projected);
+        return traces;
+    }
+
+    private static HeatmapTrace? ProjectedHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency,
+        CohortGroupProjection projection)
+    {
+        var byPeriod = projection.Rows.ToDictionary(r => r.Period);
+        var cells = matrix.Rows
+            .Select(r => r.Cells.Select((c, k) => c is null ? ProjectedCells.At(byPeriod.GetValueOrDefault(r.Period), k, measure, currency) : null).ToList())
+            .ToList();
+        if (cells.All(r => r.All(c => c is null))) return null;
+        return new HeatmapTrace
+        {
+            Name = "Projected",
+            X = offsetLabels.Cast<object?>().ToList(),
+            Y = matrix.Rows.Select(r => (object?)$"{r.Label} (n={r.Size})").ToList(),
+            Z = cells.Select(r => (IReadOnlyList<double?>)r.Select(c => c?.Value.Value).ToList()).ToList(),
+            Text = cells.Select(r => (IReadOnlyList<string?>)r.Select(c => c?.Text).ToList()).ToList(),
+            CustomData = cells.Select(r => (object?)r.Select(c => c is null ? null : $"{c.Interval}<br>{c.Model}").ToList()).ToList(),
+            TextTemplate = "%{text}",
+            HoverTemplate = "%{y} · %{x}<br>Projected (not data): %{text}<br>%{customdata}<extra>projected</extra>",
+            Colorscale = ChartColorscale.Named("Greys"),
+            Opacity = 0.35,
+            ShowScale = false,
+            HoverOnGaps = false,
+            XGap = 1,
+            YGap = 1,
+        };
+    }
+
+    private static HeatmapTrace DataHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency) =>
         new HeatmapTrace
         {
             Name = measure.DisplayName(),
@@ -28,27 +67,50 @@ public static class CohortCharts
             XGap = 1,
             YGap = 1,
             ColorBar = measure.IsPercentage() ? new ChartColorBar { TickFormat = ".0%" } : null,
-        },
-    ];
+        };
 
-    /// <summary>One line per cohort over the offsets, plus the size-weighted mean as a thick dark line.</summary>
-    public static IReadOnlyList<ChartTrace> Curves(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency)
+    /// <summary>
+    /// One line per cohort over the offsets, plus the size-weighted mean as a thick dark line. With a projection, each
+    /// cohort continues dashed (same colour) over its not-yet-started offsets inside a shaded 95% band.
+    /// </summary>
+    public static IReadOnlyList<ChartTrace> Curves(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency,
+        CohortGroupProjection? projection = null)
     {
         var x = offsetLabels.Cast<object?>().ToList();
         var valueFormat = ValueFormat(measure, currency);
-        var traces = matrix.Rows
-            .Where(r => r.Size > 0)
-            .Select(r => (ChartTrace)new ScatterTrace
+        var byPeriod = projection?.Rows.ToDictionary(r => r.Period);
+        var traces = new List<ChartTrace>();
+        foreach (var (r, i) in matrix.Rows.Where(r => r.Size > 0).Select((r, i) => (r, i)))
+        {
+            var colour = projection is null ? null : ProjectionCurves.Colour(i);
+            traces.Add(new ScatterTrace
             {
                 Name = r.Label,
+                LegendGroup = r.Label,
                 Mode = ScatterMode.LinesAndMarkers,
                 X = x,
                 Y = r.Cells.Select(c => (object?)c?.Value).ToList(),
-                Line = new ChartLine { Width = 1.5 },
-                Marker = new ChartMarker { Size = 4 },
+                Line = new ChartLine { Width = 1.5, Color = colour },
+                Marker = new ChartMarker { Size = 4, Color = colour },
                 HoverTemplate = $"{r.Label} (n={r.Size}) · %{{x}}<br>{valueFormat}<extra></extra>",
-            })
-            .ToList();
+            });
+            if (byPeriod?.GetValueOrDefault(r.Period) is not { } projected) continue;
+            // The dashed line starts at the last completed point, so it continues the cohort's own line; a running
+            // period's partial value is no place to start from, so the projection is drawn over it too.
+            var last = r.Cells.Select((c, k) => (c, k)).LastOrDefault(t => t.c is { InProgress: false, Value: not null });
+            if (last.c is null) continue;
+            var points = r.Cells.Select((c, k) => (k, p: k > last.k && c is null or { InProgress: true } ? ProjectedCells.At(projected, k, measure, currency) : null))
+                .Where(t => t.p is not null).ToList();
+            if (points.Count == 0) continue;
+            var anchor = (double)last.c.Value!.Value;
+            traces.AddRange(ProjectionCurves.Traces(r.Label, colour!,
+            [
+                new ProjectionPoint(x[last.k], anchor, anchor, anchor, $"{r.Label} · {offsetLabels[last.k]}: last completed period"),
+                .. points.Select(t => new ProjectionPoint(x[t.k], t.p!.Value.Value, t.p.Value.Lower, t.p.Value.Upper,
+                    $"{r.Label} (n={r.Size}) · {offsetLabels[t.k]}<br>Projected (not data): {t.p.Text}<br>{t.p.Interval}<br>{t.p.Model}")),
+            ]));
+        }
+        if (projection is not null) traces.Add(ProjectionCurves.LegendEntry(x[0]));
         traces.Add(new ScatterTrace
         {
             Name = "Mean",

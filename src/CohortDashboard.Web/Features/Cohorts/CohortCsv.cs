@@ -1,5 +1,6 @@
 using System.Text;
 using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Data.Csv;
 
 namespace CohortDashboard.Web.Features.Cohorts;
@@ -25,6 +26,30 @@ public static class CohortCsv
                 CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
             }
             CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>
+    /// The Projected LTV table: <c>[group,]cohort,cohort_start,size</c>, then per horizon (12, 24, 36 periods) its LTV,
+    /// 95% lower and upper bound (empty when observed or missing) and its status (observed | projected | the reason it is missing).
+    /// </summary>
+    public static string ProjectedLtv(CohortProjectionResult projection)
+    {
+        var csv = new StringBuilder();
+        var grouped = projection.Groups.Count != 1 || projection.Groups[0].Group != CohortMatrixBuilder.AllGroup;
+        CsvWriter.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size",
+            .. CohortProjections.LtvHorizons.SelectMany(h => new object?[] { $"ltv_{h}", $"ltv_{h}_lower", $"ltv_{h}_upper", $"ltv_{h}_status" })]);
+        foreach (var group in projection.Groups)
+        {
+            foreach (var row in projection.ShownRows(group))
+            {
+                CsvWriter.WriteRow(csv, [.. grouped ? [group.Group] : Array.Empty<object?>(), row.Label, row.Start, row.Size,
+                    .. row.Ltv.SelectMany(l => new object?[]
+                    {
+                        l.Value?.Value, l.Value?.Lower, l.Value?.Upper, l.Observed ? "observed" : l.Value is null ? l.Missing : "projected",
+                    })]);
+            }
         }
         return csv.ToString();
     }

@@ -13,12 +13,14 @@ public static class CohortDownloads
 {
     public const string MatrixPath = "/cohorts/export/matrix.csv";
     public const string CustomersPath = "/cohorts/export/customers.csv";
+    public const string ProjectedLtvPath = "/cohorts/export/projected-ltv.csv";
 
     public static WebApplication MapCohortDownloads(this WebApplication app)
     {
         Func<int, string, IResult> problem = (status, message) => TypedResults.Problem(message, statusCode: status);
         app.MapGet(MatrixPath, MatrixAsync).WithName("DownloadCohortMatrix").ExcludeFromDescription().WithQueryLimits(problem);
         app.MapGet(CustomersPath, CustomersAsync).WithName("DownloadCohortCellCustomers").ExcludeFromDescription().WithQueryLimits(problem);
+        app.MapGet(ProjectedLtvPath, ProjectedLtvAsync).WithName("DownloadProjectedLtv").ExcludeFromDescription().WithQueryLimits(problem);
         return app;
     }
 
@@ -30,6 +32,9 @@ public static class CohortDownloads
         Join(CustomersPath, state.ToQueryString()) + (state.ToQueryString().Length == 0 ? "?" : "&")
         + $"group={Uri.EscapeDataString(group)}&cohort={cohort}&offset={offset}";
 
+    /// <summary>The link of the Projected LTV table's CSV for a view.</summary>
+    public static string ProjectedLtvUrl(CohortViewState state) => Join(ProjectedLtvPath, state.ToQueryString());
+
     private static string Join(string path, string query) => query.Length == 0 ? path : path + "?" + query;
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MatrixAsync(HttpRequest request, CohortService cohorts, CancellationToken ct)
@@ -40,6 +45,22 @@ public static class CohortDownloads
         {
             var result = await cohorts.AnalyzeAsync(state.ToQuery(), ct);
             return File(CohortCsv.Matrix(result.Analysis), $"cohorts-{state.EffectiveMeasure.ToString().ToLowerInvariant()}-{state.Granularity.ToString().ToLowerInvariant()}.csv");
+        }
+        catch (Exception ex) when (ex is CohortQueryException or FilterTranslationException)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ProjectedLtvAsync(HttpRequest request,
+        CohortProjectionService projections, CancellationToken ct)
+    {
+        var (state, invalid) = Read(request);
+        if (invalid is not null) return invalid;
+        try
+        {
+            var projection = await projections.ProjectAsync(state.ToQuery(), ct);
+            return File(CohortCsv.ProjectedLtv(projection), $"cohorts-projected-ltv-{state.Granularity.ToString().ToLowerInvariant()}.csv");
         }
         catch (Exception ex) when (ex is CohortQueryException or FilterTranslationException)
         {

@@ -1,10 +1,14 @@
 using System.Globalization;
 using CohortDashboard.Analytics.Cohorts;
+using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Web.Components.Shared;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
-/// <summary>One table cell as drawn: text, shade and hover text. <see cref="Started"/> false = offset not reached (empty).</summary>
+/// <summary>
+/// One table cell as drawn: text, shade and hover text. <see cref="Started"/> false = offset not reached (empty, or a
+/// projection when <see cref="Projected"/>: never data, drawn in its own style).
+/// </summary>
 public sealed record HeatmapCell(
     int Offset,
     bool Started,
@@ -14,9 +18,15 @@ public sealed record HeatmapCell(
     string? Title,
     int Customers,
     bool InProgress,
-    string? Anomaly)
+    string? Anomaly,
+    bool Projected = false)
 {
     public static HeatmapCell NotStarted(int offset) => new(offset, false, null, "", "cd-cell-empty", null, 0, false, null);
+
+    public static HeatmapCell ProjectedAt(int offset, ProjectedCell cell, string rowLabel, string offsetLabel, string measureName) =>
+        new(offset, false, (decimal)cell.Value.Value, cell.Text, "cd-cell-projected",
+            $"{rowLabel} · {offsetLabel}\nProjected {measureName}: {cell.Text} — not data, this period has not happened yet\n{cell.Interval}\n{cell.Model}",
+            0, false, null, Projected: true);
 }
 
 public sealed record HeatmapRow(int Period, string Label, DateOnly Start, DateOnly End, int Size, IReadOnlyList<HeatmapCell> Cells);
@@ -36,21 +46,29 @@ public sealed record CohortHeatmapModel(
     /// <summary>The number of shades; class <c>cd-heat-{Shades-1}</c> is the darkest.</summary>
     public const int Shades = 9;
 
-    public static IReadOnlyList<CohortHeatmapModel> Build(CohortAnalysis analysis, string currency) =>
-        analysis.Groups.Select(g => Build(g, analysis.OffsetLabels, analysis.Measure, currency)).ToList();
+    /// <param name="projection">When given, not-yet-started cells show the group's projection (retention or LTV only).</param>
+    public static IReadOnlyList<CohortHeatmapModel> Build(CohortAnalysis analysis, string currency, CohortProjectionResult? projection = null) =>
+        analysis.Groups.Select(g => Build(g, analysis.OffsetLabels, analysis.Measure, currency, projection?.Group(g.Group))).ToList();
 
-    public static CohortHeatmapModel Build(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency)
+    public static CohortHeatmapModel Build(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency,
+        CohortGroupProjection? projection = null)
     {
         var scale = ColourScale.For(matrix, measure);
-        HeatmapCell Cell(CohortCell? cell, int k, string rowLabel, bool isMean) =>
-            cell is null ? HeatmapCell.NotStarted(k) : Describe(cell, k, rowLabel, offsetLabels[k], measure, currency, scale, isMean);
+        var projected = projection?.Rows.ToDictionary(r => r.Period);
+        HeatmapCell Cell(CohortCell? cell, int k, CohortRow? row, string rowLabel, bool isMean)
+        {
+            if (cell is not null) return Describe(cell, k, rowLabel, offsetLabels[k], measure, currency, scale, isMean);
+            return row is not null && ProjectedCells.At(projected?.GetValueOrDefault(row.Period), k, measure, currency) is { } p
+                ? HeatmapCell.ProjectedAt(k, p, rowLabel, offsetLabels[k], measure.DisplayName())
+                : HeatmapCell.NotStarted(k);
+        }
 
         var rows = matrix.Rows
             .Select(r => new HeatmapRow(r.Period, r.Label, r.Start, r.End, r.Size,
-                r.Cells.Select((c, k) => Cell(c, k, r.Label, false)).ToList()))
+                r.Cells.Select((c, k) => Cell(c, k, r, r.Label, false)).ToList()))
             .ToList();
         var mean = new HeatmapRow(int.MinValue, "Mean", default, default, matrix.Customers,
-            matrix.Mean.Select((c, k) => Cell(c, k, "Mean", true)).ToList());
+            matrix.Mean.Select((c, k) => Cell(c, k, null, "Mean", true)).ToList());
         return new CohortHeatmapModel(matrix.Group, offsetLabels, rows, mean, matrix.Customers);
     }
 

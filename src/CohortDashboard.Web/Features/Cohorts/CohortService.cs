@@ -284,6 +284,7 @@ public static class CohortServiceExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CohortService>();
+        services.AddScoped<CohortProjectionService>();
         services.AddScoped<CohortLookups>();
         services.AddHostedService<CohortFactsWarmup>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

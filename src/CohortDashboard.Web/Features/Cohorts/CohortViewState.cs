@@ -14,7 +14,7 @@ public enum CohortView { Table, Heatmap, Curves }
 /// by the page and the CSV downloads. Only values that differ from the defaults are written. Parameters:
 /// <c>measure</c>, <c>show</c> (pct | count), <c>grain</c>, <c>periods</c>, <c>cohorts</c>, <c>from</c>, <c>to</c>
 /// (yyyy-MM-dd), <c>tz</c>, <c>mode</c> (bounded | unbounded), <c>breakdown</c>, <c>filter</c> (base64url filter JSON)
-/// and <c>view</c> (table | heatmap | curves).
+/// <c>view</c> (table | heatmap | curves) and <c>projection</c> (on).
 /// </summary>
 public sealed record CohortViewState
 {
@@ -39,6 +39,12 @@ public sealed record CohortViewState
     public CohortBreakdown Breakdown { get; init; }
     public FilterNode? Filter { get; init; }
     public CohortView View { get; init; } = CohortView.Table;
+    /// <summary>Show where each cohort is headed (docs/projections.md) next to the data.</summary>
+    public bool Projection { get; init; }
+
+    /// <summary>Whether the matrix's not-yet-elapsed cells can carry projections: unbounded retention (sBG) or LTV (chain ladder).</summary>
+    public bool HasProjectedCells =>
+        (EffectiveMeasure == CohortMeasure.Retention && RetentionMode == RetentionMode.Unbounded) || EffectiveMeasure == CohortMeasure.Ltv;
 
     /// <summary>Measures offered in the measure picker (the % / count toggle reaches the other two).</summary>
     public static IReadOnlyList<CohortMeasure> PickableMeasures { get; } =
@@ -105,6 +111,7 @@ public sealed record CohortViewState
         if (Breakdown != CohortBreakdown.None) Add("breakdown", BreakdownWire(Breakdown));
         if (Filter is not null) Add("filter", EncodeFilter(Filter));
         if (View != CohortView.Table) Add("view", View.ToString().ToLowerInvariant());
+        if (Projection) Add("projection", "on");
         return string.Join('&', pairs.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
     }
 
@@ -154,6 +161,12 @@ public sealed record CohortViewState
         {
             if (Enum.TryParse<CohortView>(viewText, ignoreCase: true, out var view) && Enum.IsDefined(view)) state = state with { View = view };
             else problems.Add($"Unknown view '{viewText}'.");
+        }
+        switch (get("projection"))
+        {
+            case null or "" or "off": break;
+            case "on": state = state with { Projection = true }; break;
+            case var other: problems.Add($"Unknown projection '{other}' (use on or off)."); break;
         }
         if (get("filter") is { Length: > 0 } filterText)
         {

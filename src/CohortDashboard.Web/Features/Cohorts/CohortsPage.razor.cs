@@ -28,10 +28,13 @@ public sealed partial class CohortsPage : IDisposable
     [SupplyParameterFromQuery(Name = "breakdown")] public string? Breakdown { get; set; }
     [SupplyParameterFromQuery(Name = "filter")] public string? Filter { get; set; }
     [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
+    [SupplyParameterFromQuery(Name = "projection")] public string? Projection { get; set; }
+    [Inject] private CohortProjectionService Projections { get; set; } = default!;
 
     private CohortViewState state = new();
     private List<string> problems = [];
     private CohortResult? result;
+    private CohortProjectionResult? projection;
     private IReadOnlyList<CohortHeatmapModel> heatmaps = [];
     private IReadOnlyList<CohortDefinitionOption> definitions = [];
     private bool? hasOrders;
@@ -53,7 +56,7 @@ public sealed partial class CohortsPage : IDisposable
         var query = new Dictionary<string, string?>
         {
             ["measure"] = Measure, ["grain"] = Grain, ["periods"] = Periods, ["cohorts"] = CohortCount, ["from"] = From, ["to"] = To,
-            ["tz"] = TimeZone, ["mode"] = Mode, ["breakdown"] = Breakdown, ["filter"] = Filter, ["view"] = View,
+            ["tz"] = TimeZone, ["mode"] = Mode, ["breakdown"] = Breakdown, ["filter"] = Filter, ["view"] = View, ["projection"] = Projection,
         };
         var found = new List<string>();
         state = CohortViewState.FromQuery(key => query.GetValueOrDefault(key), found);
@@ -79,10 +82,12 @@ public sealed partial class CohortsPage : IDisposable
         try
         {
             var computed = await Cohorts.AnalyzeAsync(state.ToQuery(), cts.Token);
+            var projected = state.Projection ? await Projections.ProjectAsync(state.ToQuery(), cts.Token) : null;
             if (cts.IsCancellationRequested) return;
             result = computed;
+            projection = projected;
             resultKey = key;
-            heatmaps = CohortHeatmapModel.Build(computed.Analysis, computed.Frame.Currency);
+            heatmaps = CohortHeatmapModel.Build(computed.Analysis, computed.Frame.Currency, state.HasProjectedCells ? projected : null);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -106,6 +111,7 @@ public sealed partial class CohortsPage : IDisposable
     {
         error = message;
         result = null;
+        projection = null;
         heatmaps = [];
         loadedKey = null; // let the same URL retry
     }
