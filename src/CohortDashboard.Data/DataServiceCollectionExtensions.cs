@@ -43,7 +43,8 @@ public static class DataServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(connectionString);
+                options.UseSqlite(connectionString)
+                    .ReplaceService<Microsoft.EntityFrameworkCore.Query.IQuerySqlGeneratorFactory, Filters.ShallowSqliteQuerySqlGeneratorFactory>();
                 break;
             case DatabaseProvider.PostgreSQL:
                 options.UseNpgsql(connectionString);
