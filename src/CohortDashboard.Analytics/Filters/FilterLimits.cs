@@ -33,12 +33,6 @@ public static class FilterLimits
     public static IReadOnlyList<FilterError> Check(JsonElement json, IReadOnlyList<string> basePath)
     {
         var errors = new List<FilterError>();
-        var bytes = JsonMarshal.GetRawUtf8Value(json).Length;
-        if (bytes > MaxJsonBytes)
-        {
-            errors.Add(FilterError.At(basePath, $"The filter is {Count(bytes)} bytes of JSON; at most {Count(MaxJsonBytes)} are allowed."));
-            return errors;
-        }
 
         var conditions = 0;
         var values = 0;
@@ -54,9 +48,9 @@ public static class FilterLimits
                     var isCondition = false;
                     foreach (var property in element.EnumerateObject())
                     {
-                        if (!JsonStrings.TryGetPropertyName(property, out var name))
+                        if (!UntrustedText.TryGetPropertyName(property, out var name))
                         {
-                            errors.Add(FilterError.At(path, JsonStrings.InvalidTextMessage));
+                            errors.Add(FilterError.At(path, UntrustedText.InvalidTextMessage));
                             continue;
                         }
                         if (name.Length > MaxStringLength)
@@ -94,7 +88,7 @@ public static class FilterLimits
                         pending.Push((item, [.. path, (index++).ToString(CultureInfo.InvariantCulture)]));
                     break;
                 case JsonValueKind.String:
-                    if (!JsonStrings.TryGetString(element, out var text)) errors.Add(FilterError.At(path, JsonStrings.InvalidTextMessage));
+                    if (!UntrustedText.TryGetString(element, out var text)) errors.Add(FilterError.At(path, UntrustedText.InvalidTextMessage));
                     else if (text.Length > MaxStringLength)
                         errors.Add(FilterError.At(path, $"This text is {Count(text.Length)} characters long; at most {MaxStringLength} are allowed."));
                     break;
@@ -102,6 +96,10 @@ public static class FilterLimits
         }
         // The stack pops in reverse; report in document order.
         errors.Sort((a, b) => ComparePaths(a.Path, b.Path));
+        // Last, so a filter over a count limit hears about that limit (the more useful answer).
+        var bytes = JsonMarshal.GetRawUtf8Value(json).Length;
+        if (errors.Count == 0 && bytes > MaxJsonBytes)
+            errors.Add(FilterError.At(basePath, $"The filter is {Count(bytes)} bytes of JSON; at most {Count(MaxJsonBytes)} are allowed."));
         return errors;
     }
 

@@ -102,7 +102,7 @@ public static class FilterParser
     {
         if (System.Text.Encoding.UTF8.GetByteCount(json) > FilterLimits.MaxJsonBytes)
             return new FilterParseResult(null, [FilterError.At(basePath,
-                $"The filter is longer than {FilterLimits.MaxJsonBytes:N0} bytes of JSON; at most that many are allowed.")]);
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The filter is longer than {FilterLimits.MaxJsonBytes:N0} bytes of JSON; at most that many are allowed."))]);
         try
         {
             using var document = JsonDocument.Parse(json);
@@ -167,7 +167,7 @@ public static class FilterParser
                     }
                     else Error(Append(path, property.Name), $"A group has exactly one of and, or, not; this one already has '{kindKey}'.");
                 }
-                else Error(Append(path, property.Name), $"Unknown property '{JsonStrings.Echo(property.Name)}' in a group; a group has exactly one of and, or, not.");
+                else Error(Append(path, property.Name), $"Unknown property '{UntrustedText.Echo(property.Name)}' in a group; a group has exactly one of and, or, not.");
             }
 
             var bodyPath = Append(path, kindKey!);
@@ -209,7 +209,7 @@ public static class FilterParser
                     case "op": opJson = property.Value; break;
                     case "value": valueJson = property.Value; break;
                     default:
-                        Error(Append(path, property.Name), $"Unknown property '{JsonStrings.Echo(property.Name)}' in a condition; a condition has field, op and value.");
+                        Error(Append(path, property.Name), $"Unknown property '{UntrustedText.Echo(property.Name)}' in a condition; a condition has field, op and value.");
                         break;
                 }
             }
@@ -253,7 +253,7 @@ public static class FilterParser
             {
                 Error(path, FilterFields.IsUnavailable(id)
                     ? $"The field '{id}' is not available: this product holds no data for it."
-                    : $"Unknown field '{JsonStrings.Echo(id)}'.");
+                    : $"Unknown field '{UntrustedText.Echo(id)}'.");
                 return null;
             }
             if (!context.AllowedScopes.Contains(field.Scope))
@@ -274,7 +274,7 @@ public static class FilterParser
             }
             if (json.Value.ValueKind == JsonValueKind.String && FilterOperators.TryParse(json.Value.GetString(), out var op)) return op;
             Error(path, json.Value.ValueKind == JsonValueKind.String
-                ? $"Unknown operator '{JsonStrings.Echo(json.Value.GetString()!)}'."
+                ? $"Unknown operator '{UntrustedText.Echo(json.Value.GetString()!)}'."
                 : "'op' must be a string operator, e.g. \"equals\".");
             return null;
         }
@@ -321,13 +321,13 @@ public static class FilterParser
                 if (json.ValueKind != JsonValueKind.Number || !json.TryGetDecimal(out var number))
                 {
                     Error(path, json.ValueKind == JsonValueKind.Number
-                        ? $"{JsonStrings.Echo(json.GetRawText())} is out of range for {field.Id}."
+                        ? $"{UntrustedText.Echo(json.GetRawText())} is out of range for {field.Id}."
                         : $"{field.Id} takes a number, not {JsonKind(json)}.");
                     return null;
                 }
                 if (field.Id == FilterFields.CohortId && (number <= 0 || number != decimal.Truncate(number) || number > long.MaxValue))
                 {
-                    Error(path, $"{field.Id} takes a cohort definition id (a positive whole number up to {long.MaxValue}), not {JsonStrings.Echo(json.GetRawText())}.");
+                    Error(path, $"{field.Id} takes a cohort definition id (a positive whole number up to {long.MaxValue}), not {UntrustedText.Echo(json.GetRawText())}.");
                     return null;
                 }
                 return number;
@@ -342,13 +342,13 @@ public static class FilterParser
             switch (field.ValueType)
             {
                 case FilterValueType.Date when !FilterDate.TryParse(text, out _):
-                    Error(path, $"'{JsonStrings.Echo(text)}' is not a valid date: use yyyy-MM-dd or an ISO 8601 instant with offset, e.g. 2025-03-01T12:00:00Z.");
+                    Error(path, $"'{UntrustedText.Echo(text)}' is not a valid date: use yyyy-MM-dd or an ISO 8601 instant with offset, e.g. 2025-03-01T12:00:00Z.");
                     return null;
                 case FilterValueType.Date when FilterDate.TryParse(text, out var date) && !date.IsInRange:
                     Error(path, $"'{text}' is outside the dates a filter can use ({FilterDate.Earliest:yyyy-MM-dd} to {FilterDate.Latest:yyyy-MM-dd}).");
                     return null;
                 case FilterValueType.Enum when !field.AllowedValues.Contains(text, StringComparer.Ordinal):
-                    Error(path, $"'{JsonStrings.Echo(text)}' is not a value of {field.Id}; expected one of: {string.Join(", ", field.AllowedValues)}.");
+                    Error(path, $"'{UntrustedText.Echo(text)}' is not a value of {field.Id}; expected one of: {string.Join(", ", field.AllowedValues)}.");
                     return null;
                 case FilterValueType.Text or FilterValueType.TextList when op == FilterOperator.Contains && text.Length == 0:
                     Error(path, "'contains' needs a non-empty text.");

@@ -113,8 +113,8 @@ public static class FilterExpressions
             {
                 // Reported once, at the first condition over the cap; the rest are not looked at.
                 return top._conditions == MaxExpandedConditions + 1
-                    ? Invalid(path, $"With the criteria of the custom cohorts it names, the filter has more than {MaxExpandedConditions:N0} conditions; " +
-                        $"at most {MaxExpandedConditions:N0} are allowed.")
+                    ? Invalid(path, string.Create(CultureInfo.InvariantCulture,
+                        $"With the criteria of the custom cohorts it names, the filter has more than {MaxExpandedConditions:N0} conditions; at most {MaxExpandedConditions:N0} are allowed."))
                     : Expression.Constant(false);
             }
             var field = FilterFields.Find(condition.Field) ?? throw new ArgumentException($"Unknown filter field '{condition.Field}'.");

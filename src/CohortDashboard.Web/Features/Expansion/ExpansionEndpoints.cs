@@ -125,16 +125,10 @@ public static class ExpansionEndpoints
     private static async Task<Results<Ok<SignalPatchResponse>, ValidationProblem, ProblemHttpResult>> PatchSignalAsync(
         HttpRequest request, ClaimsPrincipal user, SignalStatusService statuses, CancellationToken ct)
     {
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return QueryValues.Invalid(problem);
         JsonElement body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
-        }
+        using (document) body = document!.RootElement.Clone();
         if (body.ValueKind != JsonValueKind.Object)
             return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
 

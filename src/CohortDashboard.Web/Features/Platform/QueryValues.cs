@@ -38,6 +38,10 @@ public static class QueryValues
         return null;
     }
 
+    /// <summary>A refused JSON body as a ValidationProblem keyed by its path (<c>body</c> for the whole body).</summary>
+    public static ValidationProblem Invalid(JsonBodyProblem problem) =>
+        Invalid(problem.Path.Count == 0 ? "body" : string.Join('.', problem.Path), problem.Message);
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
 }

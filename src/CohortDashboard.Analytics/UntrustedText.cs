@@ -4,11 +4,12 @@ using System.Text.Json;
 namespace CohortDashboard.Analytics;
 
 /// <summary>
-/// Reading strings out of untrusted JSON. System.Text.Json parses a document holding a lone surrogate escape
-/// (<c>"\ud800"</c>) or invalid UTF-8 inside a string, and only throws (<see cref="InvalidOperationException"/>) when the
-/// string is read; these helpers turn that into a plain answer, and shorten what a message repeats back.
+/// Text from clients. System.Text.Json parses a document holding a lone surrogate escape (<c>"\ud800"</c>) or invalid
+/// UTF-8 inside a string, and only throws (<see cref="InvalidOperationException"/>) when the string is read; these
+/// helpers turn that into a plain answer, find characters a stored name must not hold, and shorten what a message
+/// repeats back.
 /// </summary>
-public static class JsonStrings
+public static class UntrustedText
 {
     /// <summary>What to tell a client whose text is not valid Unicode.</summary>
     public const string InvalidTextMessage = "The text is not valid Unicode (a lone surrogate such as \\ud800, or invalid UTF-8).";
@@ -96,6 +97,22 @@ public static class JsonStrings
         if (text.Length > EchoLength) builder.Append(CultureInfo.InvariantCulture, $"… ({text.Length:N0} characters)");
         return builder.ToString();
     }
+
+    /// <summary>
+    /// The first character of <paramref name="text"/> a name or label must not hold (a control character such as NUL,
+    /// or a bidirectional override that can disguise the text around it), or null. Tab and line breaks stay allowed:
+    /// a quoted CSV cell may hold them.
+    /// </summary>
+    public static char? FindDisallowed(string text)
+    {
+        foreach (var c in text)
+            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r') || IsBidiControl(c)) return c;
+        return null;
+    }
+
+    /// <summary>The message for <see cref="FindDisallowed"/>'s character.</summary>
+    public static string DisallowedMessage(char c) =>
+        $"The text contains the control or direction-override character U+{(int)c:X4}, which is not allowed.";
 
     /// <summary>Whether <paramref name="c"/> is a Unicode bidirectional formatting character (U+202A–U+202E, U+2066–U+2069, LRM/RLM/ALM).</summary>
     public static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
