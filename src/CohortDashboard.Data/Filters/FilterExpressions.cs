@@ -131,13 +131,15 @@ public static class FilterExpressions
             }
             if (root.Type == typeof(Account)) return AccountCondition(condition, root, path);
 
-            // Orders have no navigation to their account: test it with a correlated EXISTS on the account's key.
+            // Orders have no navigation to their account: the order's account is one of the accounts that match, a
+            // sub-query that does not depend on the order, so the database evaluates it once per query (per account),
+            // not once per order.
             var account = Expression.Parameter(typeof(Account), "account");
-            var sameAccount = Expression.Equal(
-                Expression.Property(account, nameof(Account.Id)), Expression.Property(root, nameof(Order.AccountId)));
-            var test = Expression.Lambda<Func<Account, bool>>(
-                Expression.AndAlso(sameAccount, AccountCondition(condition, account, path)), account);
-            return Expression.Call(QueryableAny<Account>(), ctx.Accounts.Expression, Expression.Quote(test));
+            var matching = Expression.Call(QueryableWhere<Account>(), ctx.Accounts.Expression,
+                Expression.Quote(Expression.Lambda<Func<Account, bool>>(AccountCondition(condition, account, path), account)));
+            var ids = Expression.Call(QueryableSelect<Account, long>(), matching,
+                Expression.Quote(Expression.Lambda<Func<Account, long>>(Expression.Property(account, nameof(Account.Id)), account)));
+            return Expression.Call(QueryableContains<long>(), ids, Expression.Property(root, nameof(Order.AccountId)));
         }
 
         private Expression OrderCondition(FilterCondition condition, Expression order)
@@ -149,7 +151,7 @@ public static class FilterExpressions
                 case FilterFields.OrderValue:
                     var value = Expression.Subtract(
                         Expression.Property(order, nameof(Order.GrossRevenue)), Expression.Property(order, nameof(Order.Discounts)));
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(value, op, Parameter(number)));
+                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(value, op, Parameter(number)), value);
                 case FilterFields.OrderTags:
                     return Tags(condition, order);
                 default:
@@ -173,9 +175,14 @@ public static class FilterExpressions
                 case FilterFields.AccountUserType:
                     return Text(condition, Expression.Property(account, nameof(Account.UserType)));
                 case FilterFields.AccountArr:
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(Expression.Property(account, nameof(Account.Arr)), op, Parameter(number)));
+                    return Ordered(condition, condition.Value.AsNumbers(),
+                        (number, op) => Compare(Expression.Property(account, nameof(Account.Arr)), op, Parameter(number)), Expression.Property(account, nameof(Account.Arr)));
                 case FilterFields.AccountHealthScore:
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => WholeNumberCompare(Expression.Property(account, nameof(Account.HealthScore)), op, number));
+                    // A whole-number column equals only whole values in its range; the others drop out of an in list.
+                    return condition.Op is FilterOperator.In or FilterOperator.NotIn
+                        ? Ordered(condition, condition.Value.AsNumbers().Where(n => n == decimal.Truncate(n) && n is >= int.MinValue and <= int.MaxValue).Select(n => (int)n).ToList(),
+                            (number, op) => Expression.Equal(Expression.Property(account, nameof(Account.HealthScore)), Parameter(number)), Expression.Property(account, nameof(Account.HealthScore)))
+                        : WholeNumberCompare(Expression.Property(account, nameof(Account.HealthScore)), condition.Op, condition.Value.AsNumber());
                 case FilterFields.AccountCreatedAt:
                     return Ordered(condition, condition.Value.AsStrings(), (value, op) => DateCompare(Expression.Property(account, nameof(Account.CreatedAt)), op, value));
                 case FilterFields.CohortId:
@@ -326,11 +333,19 @@ public static class FilterExpressions
 
         /// <summary>
         /// Ordered operators: in/not_in → (not) equal to one of the values; any other operator compares the scalar.
+        /// With <paramref name="column"/> (the values compare by plain equality with it), a list of several values is one
+        /// SQL <c>IN (@p1, …)</c>: the column, which may be an expression costly on SQLite (decimal arithmetic runs in
+        /// functions of the provider), is evaluated once per row rather than once per value.
         /// </summary>
-        private static Expression Ordered<T>(FilterCondition condition, IReadOnlyList<T> values, Func<T, FilterOperator, Expression> compare)
+        private static Expression Ordered<T>(FilterCondition condition, IReadOnlyList<T> values, Func<T, FilterOperator, Expression> compare,
+            Expression? column = null)
         {
             if (condition.Op is not (FilterOperator.In or FilterOperator.NotIn)) return compare(values[0], condition.Op);
-            var equalAny = AnyOf(values.Distinct().Select(value => compare(value, FilterOperator.Equal)).ToList());
+            var distinct = values.Distinct().ToArray();
+            var equalAny = column is not null && distinct.Length > 1
+                // EF Core 10 sends a parameterized list as one parameter per value (its default collection mode).
+                ? Expression.Call(EnumerableContainsMethod.MakeGenericMethod(typeof(T)), Parameter(distinct), column)
+                : AnyOf(distinct.Select(value => compare(value, FilterOperator.Equal)).ToList());
             return condition.Op == FilterOperator.NotIn ? Expression.Not(equalAny) : equalAny;
         }
 
@@ -462,6 +477,17 @@ public static class FilterExpressions
         }
         return builder.ToString();
     }
+
+    private static MethodInfo QueryableWhere<T>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+            .MakeGenericMethod(typeof(T));
+
+    private static MethodInfo QueryableSelect<T, TResult>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Select) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+            .MakeGenericMethod(typeof(T), typeof(TResult));
+
+    private static MethodInfo QueryableContains<T>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(T));
 
     private static MethodInfo QueryableAny<T>() =>
         typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Any) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(T));

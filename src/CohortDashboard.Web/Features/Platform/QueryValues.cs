@@ -34,7 +34,7 @@ public static class QueryValues
     {
         if (text is null) return null;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed.UtcDateTime;
-        errors[name] = [$"{name} must be an ISO 8601 date or instant, not '{text}'."];
+        errors[name] = [$"{name} must be an ISO 8601 date or instant, not '{Analytics.UntrustedText.Echo(text)}'."];
         return null;
     }
 
