@@ -44,7 +44,8 @@ public static class DataServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(connectionString).AddInterceptors(SqliteInterrupt.Instance);
+                options.UseSqlite(connectionString).AddInterceptors(SqliteInterrupt.Instance)
+                    .ReplaceService<Microsoft.EntityFrameworkCore.Query.IQuerySqlGeneratorFactory, Filters.ShallowSqliteQuerySqlGeneratorFactory>();
                 break;
             case DatabaseProvider.PostgreSQL:
                 options.UseNpgsql(connectionString);

@@ -28,6 +28,15 @@ public readonly record struct FilterDate
     /// <summary>The UTC instant (<see cref="DateTimeKind.Utc"/>), when the operand is an instant.</summary>
     public DateTime? InstantUtc { get; }
 
+    /// <summary>The earliest date a filter may name (timezone arithmetic near <see cref="DateTime.MinValue"/> would overflow).</summary>
+    public static DateOnly Earliest { get; } = new(1900, 1, 1);
+
+    /// <summary>The latest date a filter may name (the day after it must still be a date).</summary>
+    public static DateOnly Latest { get; } = new(2999, 12, 31);
+
+    /// <summary>Whether the date, or the instant's UTC date, lies in [<see cref="Earliest"/>, <see cref="Latest"/>].</summary>
+    public bool IsInRange => (Date ?? DateOnly.FromDateTime(InstantUtc ?? DateTime.MinValue)) is var day && day >= Earliest && day <= Latest;
+
     /// <summary>Parses <c>yyyy-MM-dd</c> or an ISO 8601 instant with offset; anything else fails.</summary>
     public static bool TryParse(string? text, out FilterDate value)
     {

@@ -88,6 +88,8 @@ public static class FilterParser
     /// <param name="basePath">The path of <paramref name="json"/> in the request, prefixed to every error path (e.g. <c>["filters"]</c>).</param>
     public static FilterParseResult Parse(JsonElement json, FilterContext context, IReadOnlyList<string> basePath)
     {
+        var tooLarge = FilterLimits.Check(json, basePath);
+        if (tooLarge.Count > 0) return new FilterParseResult(null, tooLarge);
         var parser = new Walker(context);
         var node = parser.Root(json, basePath.ToList());
         return parser.Errors.Count == 0 && node is not null
@@ -98,12 +100,16 @@ public static class FilterParser
     /// <summary>Parses filter JSON text (e.g. a stored <c>filter_criteria</c>); malformed JSON is an error at <paramref name="basePath"/>.</summary>
     public static FilterParseResult Parse(string json, FilterContext context, IReadOnlyList<string> basePath)
     {
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > FilterLimits.MaxJsonBytes)
+            return new FilterParseResult(null, [FilterError.At(basePath,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The filter is longer than {FilterLimits.MaxJsonBytes:N0} bytes of JSON; at most that many are allowed."))]);
         try
         {
             using var document = JsonDocument.Parse(json);
             return Parse(document.RootElement, context, basePath);
         }
-        catch (JsonException)
+        // Text that is not valid UTF-16 cannot even be transcoded for the reader (ArgumentException).
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             return new FilterParseResult(null, [FilterError.At(basePath, "The filter is not valid JSON.")]);
         }
@@ -161,7 +167,7 @@ public static class FilterParser
                     }
                     else Error(Append(path, property.Name), $"A group has exactly one of and, or, not; this one already has '{kindKey}'.");
                 }
-                else Error(Append(path, property.Name), $"Unknown property '{property.Name}' in a group; a group has exactly one of and, or, not.");
+                else Error(Append(path, property.Name), $"Unknown property '{UntrustedText.Echo(property.Name)}' in a group; a group has exactly one of and, or, not.");
             }
 
             var bodyPath = Append(path, kindKey!);
@@ -203,7 +209,7 @@ public static class FilterParser
                     case "op": opJson = property.Value; break;
                     case "value": valueJson = property.Value; break;
                     default:
-                        Error(Append(path, property.Name), $"Unknown property '{property.Name}' in a condition; a condition has field, op and value.");
+                        Error(Append(path, property.Name), $"Unknown property '{UntrustedText.Echo(property.Name)}' in a condition; a condition has field, op and value.");
                         break;
                 }
             }
@@ -247,7 +253,7 @@ public static class FilterParser
             {
                 Error(path, FilterFields.IsUnavailable(id)
                     ? $"The field '{id}' is not available: this product holds no data for it."
-                    : $"Unknown field '{id}'.");
+                    : $"Unknown field '{UntrustedText.Echo(id)}'.");
                 return null;
             }
             if (!context.AllowedScopes.Contains(field.Scope))
@@ -268,7 +274,7 @@ public static class FilterParser
             }
             if (json.Value.ValueKind == JsonValueKind.String && FilterOperators.TryParse(json.Value.GetString(), out var op)) return op;
             Error(path, json.Value.ValueKind == JsonValueKind.String
-                ? $"Unknown operator '{json.Value.GetString()}'."
+                ? $"Unknown operator '{UntrustedText.Echo(json.Value.GetString()!)}'."
                 : "'op' must be a string operator, e.g. \"equals\".");
             return null;
         }
@@ -315,13 +321,13 @@ public static class FilterParser
                 if (json.ValueKind != JsonValueKind.Number || !json.TryGetDecimal(out var number))
                 {
                     Error(path, json.ValueKind == JsonValueKind.Number
-                        ? $"{json.GetRawText()} is out of range for {field.Id}."
+                        ? $"{UntrustedText.Echo(json.GetRawText())} is out of range for {field.Id}."
                         : $"{field.Id} takes a number, not {JsonKind(json)}.");
                     return null;
                 }
-                if (field.Id == FilterFields.CohortId && (number <= 0 || number != decimal.Truncate(number)))
+                if (field.Id == FilterFields.CohortId && (number <= 0 || number != decimal.Truncate(number) || number > long.MaxValue))
                 {
-                    Error(path, $"{field.Id} takes a cohort definition id (a positive whole number), not {json.GetRawText()}.");
+                    Error(path, $"{field.Id} takes a cohort definition id (a positive whole number up to {long.MaxValue}), not {UntrustedText.Echo(json.GetRawText())}.");
                     return null;
                 }
                 return number;
@@ -336,10 +342,13 @@ public static class FilterParser
             switch (field.ValueType)
             {
                 case FilterValueType.Date when !FilterDate.TryParse(text, out _):
-                    Error(path, $"'{text}' is not a valid date: use yyyy-MM-dd or an ISO 8601 instant with offset, e.g. 2025-03-01T12:00:00Z.");
+                    Error(path, $"'{UntrustedText.Echo(text)}' is not a valid date: use yyyy-MM-dd or an ISO 8601 instant with offset, e.g. 2025-03-01T12:00:00Z.");
+                    return null;
+                case FilterValueType.Date when FilterDate.TryParse(text, out var date) && !date.IsInRange:
+                    Error(path, $"'{text}' is outside the dates a filter can use ({FilterDate.Earliest:yyyy-MM-dd} to {FilterDate.Latest:yyyy-MM-dd}).");
                     return null;
                 case FilterValueType.Enum when !field.AllowedValues.Contains(text, StringComparer.Ordinal):
-                    Error(path, $"'{text}' is not a value of {field.Id}; expected one of: {string.Join(", ", field.AllowedValues)}.");
+                    Error(path, $"'{UntrustedText.Echo(text)}' is not a value of {field.Id}; expected one of: {string.Join(", ", field.AllowedValues)}.");
                     return null;
                 case FilterValueType.Text or FilterValueType.TextList when op == FilterOperator.Contains && text.Length == 0:
                     Error(path, "'contains' needs a non-empty text.");

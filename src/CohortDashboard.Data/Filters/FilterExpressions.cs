@@ -29,9 +29,20 @@ namespace CohortDashboard.Data.Filters;
 /// <item><c>cohort.id</c> is membership of the cohort definition: vintage = created_at in the fiscal quarter of its
 /// grouping value; segment/territory/rep = equality with the grouping value; custom = its stored criteria.</item>
 /// </list>
+/// The expression stays shallow whatever the filter's shape, because EF Core's visitors recurse on it and a stack
+/// overflow ends the process: groups of many children combine as balanced trees (depth log₂ n, not n), text
+/// <c>in</c>/<c>not_in</c> lists are one array parameter (<c>json_each</c> on SQLite, <c>= ANY</c> on PostgreSQL), repeated
+/// values are dropped, and the conditions that custom cohorts bring in are capped at <see cref="MaxExpandedConditions"/> and
+/// <see cref="MaxCohortNesting"/> levels.
 /// </summary>
 public static class FilterExpressions
 {
+    /// <summary>Conditions one translation may hold once custom cohorts' criteria are expanded in place of their ids.</summary>
+    public const int MaxExpandedConditions = 2_000;
+
+    /// <summary>How deep custom cohorts may name custom cohorts (each level nests an expression in the query).</summary>
+    public const int MaxCohortNesting = 8;
+
     /// <summary>A predicate over accounts. The filter may use <c>account.*</c> and <c>cohort.id</c> only.</summary>
     /// <exception cref="ArgumentException">The filter uses an order field, or is malformed (not from the parser).</exception>
     /// <exception cref="FilterTranslationException">A cohort it names is missing or invalid.</exception>
@@ -62,9 +73,12 @@ public static class FilterExpressions
         return Expression.Lambda<Func<Order, bool>>(body, order);
     }
 
-    private sealed class Translator(FilterTranslationContext ctx, ParameterExpression root)
+    private sealed class Translator(FilterTranslationContext ctx, ParameterExpression root, Translator? outer = null)
     {
         private readonly List<FilterError> _errors = [];
+        // The outermost translator counts the conditions of every nested custom cohort's translator too.
+        private readonly Translator? _outermost = outer is null ? null : outer._outermost ?? outer;
+        private int _conditions;
         // Custom cohorts being expanded, innermost last, to refuse criteria that refer back to themselves.
         private readonly List<long> _expanding = [];
 
@@ -94,6 +108,15 @@ public static class FilterExpressions
 
         private Expression Condition(FilterCondition condition, List<string> path)
         {
+            var top = _outermost ?? this;
+            if (++top._conditions > MaxExpandedConditions)
+            {
+                // Reported once, at the first condition over the cap; the rest are not looked at.
+                return top._conditions == MaxExpandedConditions + 1
+                    ? Invalid(path, string.Create(CultureInfo.InvariantCulture,
+                        $"With the criteria of the custom cohorts it names, the filter has more than {MaxExpandedConditions:N0} conditions; at most {MaxExpandedConditions:N0} are allowed."))
+                    : Expression.Constant(false);
+            }
             var field = FilterFields.Find(condition.Field) ?? throw new ArgumentException($"Unknown filter field '{condition.Field}'.");
             if (!field.Allows(condition.Op))
                 throw new ArgumentException($"Operator '{condition.Op.ToWire()}' does not apply to {field.Id}.");
@@ -108,13 +131,15 @@ public static class FilterExpressions
             }
             if (root.Type == typeof(Account)) return AccountCondition(condition, root, path);
 
-            // Orders have no navigation to their account: test it with a correlated EXISTS on the account's key.
+            // Orders have no navigation to their account: the order's account is one of the accounts that match, a
+            // sub-query that does not depend on the order, so the database evaluates it once per query (per account),
+            // not once per order.
             var account = Expression.Parameter(typeof(Account), "account");
-            var sameAccount = Expression.Equal(
-                Expression.Property(account, nameof(Account.Id)), Expression.Property(root, nameof(Order.AccountId)));
-            var test = Expression.Lambda<Func<Account, bool>>(
-                Expression.AndAlso(sameAccount, AccountCondition(condition, account, path)), account);
-            return Expression.Call(QueryableAny<Account>(), ctx.Accounts.Expression, Expression.Quote(test));
+            var matching = Expression.Call(QueryableWhere<Account>(), ctx.Accounts.Expression,
+                Expression.Quote(Expression.Lambda<Func<Account, bool>>(AccountCondition(condition, account, path), account)));
+            var ids = Expression.Call(QueryableSelect<Account, long>(), matching,
+                Expression.Quote(Expression.Lambda<Func<Account, long>>(Expression.Property(account, nameof(Account.Id)), account)));
+            return Expression.Call(QueryableContains<long>(), ids, Expression.Property(root, nameof(Order.AccountId)));
         }
 
         private Expression OrderCondition(FilterCondition condition, Expression order)
@@ -126,7 +151,7 @@ public static class FilterExpressions
                 case FilterFields.OrderValue:
                     var value = Expression.Subtract(
                         Expression.Property(order, nameof(Order.GrossRevenue)), Expression.Property(order, nameof(Order.Discounts)));
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(value, op, Parameter(number)));
+                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(value, op, Parameter(number)), value);
                 case FilterFields.OrderTags:
                     return Tags(condition, order);
                 default:
@@ -150,13 +175,18 @@ public static class FilterExpressions
                 case FilterFields.AccountUserType:
                     return Text(condition, Expression.Property(account, nameof(Account.UserType)));
                 case FilterFields.AccountArr:
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(Expression.Property(account, nameof(Account.Arr)), op, Parameter(number)));
+                    return Ordered(condition, condition.Value.AsNumbers(),
+                        (number, op) => Compare(Expression.Property(account, nameof(Account.Arr)), op, Parameter(number)), Expression.Property(account, nameof(Account.Arr)));
                 case FilterFields.AccountHealthScore:
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => WholeNumberCompare(Expression.Property(account, nameof(Account.HealthScore)), op, number));
+                    // A whole-number column equals only whole values in its range; the others drop out of an in list.
+                    return condition.Op is FilterOperator.In or FilterOperator.NotIn
+                        ? Ordered(condition, condition.Value.AsNumbers().Where(n => n == decimal.Truncate(n) && n is >= int.MinValue and <= int.MaxValue).Select(n => (int)n).ToList(),
+                            (number, op) => Expression.Equal(Expression.Property(account, nameof(Account.HealthScore)), Parameter(number)), Expression.Property(account, nameof(Account.HealthScore)))
+                        : WholeNumberCompare(Expression.Property(account, nameof(Account.HealthScore)), condition.Op, condition.Value.AsNumber());
                 case FilterFields.AccountCreatedAt:
                     return Ordered(condition, condition.Value.AsStrings(), (value, op) => DateCompare(Expression.Property(account, nameof(Account.CreatedAt)), op, value));
                 case FilterFields.CohortId:
-                    var ids = condition.Value.AsNumbers();
+                    var ids = condition.Value.AsNumbers().Distinct().ToList();
                     var memberships = ids.Select((id, i) =>
                         CohortMembership((long)id, account, condition.Value.IsArray ? [.. path, "value", Index(i)] : [.. path, "value"])).ToList();
                     var anyOf = AnyOf(memberships);
@@ -201,6 +231,9 @@ public static class FilterExpressions
         {
             if (_expanding.Contains(cohort.Id))
                 return Invalid(path, $"Cohort {cohort.Id} ('{cohort.Name}') refers to itself through its criteria.");
+            if (_expanding.Count >= MaxCohortNesting)
+                return Invalid(path, $"Cohort {cohort.Id} ('{cohort.Name}') is reached through more than {MaxCohortNesting} custom cohorts naming each other; " +
+                    $"at most {MaxCohortNesting} levels are allowed.");
             if (string.IsNullOrWhiteSpace(cohort.FilterCriteria))
                 return Invalid(path, $"Cohort {cohort.Id} ('{cohort.Name}') is custom but has no filter criteria.");
             var parsed = FilterParser.Parse(cohort.FilterCriteria, FilterContext.CustomCohort, []);
@@ -210,7 +243,7 @@ public static class FilterExpressions
             // The criteria are an account filter in their own right; translate them against the same account, and
             // report their problems at the leaf that brought them in (the caller cannot see the stored JSON's paths).
             _expanding.Add(cohort.Id);
-            var inner = new Translator(ctx, account);
+            var inner = new Translator(ctx, account, this);
             inner._expanding.AddRange(_expanding);
             var body = inner.Node(parsed.Node!, []);
             _expanding.RemoveAt(_expanding.Count - 1);
@@ -248,6 +281,13 @@ public static class FilterExpressions
 
         private Expression Text(FilterCondition condition, Expression column)
         {
+            if (condition.Op is FilterOperator.In or FilterOperator.NotIn && condition.Value.AsStrings().Distinct(StringComparer.Ordinal).ToArray() is { Length: > 1 } list)
+            {
+                // One array parameter however long the list: a flat SQL IN over a table-valued parameter.
+                var values = Expression.Call(EfParameterMethod.MakeGenericMethod(typeof(string[])), Parameter(list));
+                var any = Expression.Call(EnumerableContainsMethod.MakeGenericMethod(typeof(string)), values, column);
+                return condition.Op == FilterOperator.NotIn ? Expression.Not(any) : any;
+            }
             if (condition.Op != FilterOperator.Contains)
                 return Membership(condition, value => Expression.Equal(column, Parameter(value)));
             // Case-insensitive substring: lower() on both sides; EF turns string.Contains into instr/strpos, so the
@@ -287,17 +327,25 @@ public static class FilterExpressions
         /// <summary>Equality operators: equals/in → one of the values matches; not_equals/not_in → none does.</summary>
         private static Expression Membership(FilterCondition condition, Func<string, Expression> equalTo)
         {
-            var matches = AnyOf(condition.Value.AsStrings().Select(equalTo).ToList());
+            var matches = AnyOf(condition.Value.AsStrings().Distinct(StringComparer.Ordinal).Select(equalTo).ToList());
             return condition.Op is FilterOperator.NotEqual or FilterOperator.NotIn ? Expression.Not(matches) : matches;
         }
 
         /// <summary>
         /// Ordered operators: in/not_in → (not) equal to one of the values; any other operator compares the scalar.
+        /// With <paramref name="column"/> (the values compare by plain equality with it), a list of several values is one
+        /// SQL <c>IN (@p1, …)</c>: the column, which may be an expression costly on SQLite (decimal arithmetic runs in
+        /// functions of the provider), is evaluated once per row rather than once per value.
         /// </summary>
-        private static Expression Ordered<T>(FilterCondition condition, IReadOnlyList<T> values, Func<T, FilterOperator, Expression> compare)
+        private static Expression Ordered<T>(FilterCondition condition, IReadOnlyList<T> values, Func<T, FilterOperator, Expression> compare,
+            Expression? column = null)
         {
             if (condition.Op is not (FilterOperator.In or FilterOperator.NotIn)) return compare(values[0], condition.Op);
-            var equalAny = AnyOf(values.Select(value => compare(value, FilterOperator.Equal)).ToList());
+            var distinct = values.Distinct().ToArray();
+            var equalAny = column is not null && distinct.Length > 1
+                // EF Core 10 sends a parameterized list as one parameter per value (its default collection mode).
+                ? Expression.Call(EnumerableContainsMethod.MakeGenericMethod(typeof(T)), Parameter(distinct), column)
+                : AnyOf(distinct.Select(value => compare(value, FilterOperator.Equal)).ToList());
             return condition.Op == FilterOperator.NotIn ? Expression.Not(equalAny) : equalAny;
         }
 
@@ -388,10 +436,21 @@ public static class FilterExpressions
     }
 
     private static Expression AllOf(IReadOnlyList<Expression> parts) =>
-        parts.Count == 0 ? Expression.Constant(true) : parts.Aggregate(Expression.AndAlso);
+        parts.Count == 0 ? Expression.Constant(true) : Balanced(parts, 0, parts.Count, Expression.AndAlso);
 
     private static Expression AnyOf(IReadOnlyList<Expression> parts) =>
-        parts.Count == 0 ? Expression.Constant(false) : parts.Aggregate(Expression.OrElse);
+        parts.Count == 0 ? Expression.Constant(false) : Balanced(parts, 0, parts.Count, Expression.OrElse);
+
+    /// <summary>
+    /// <paramref name="count"/> parts from <paramref name="start"/> combined pairwise as a balanced tree: the same
+    /// meaning as a left fold (AND and OR are associative) with depth log₂ n instead of n.
+    /// </summary>
+    private static Expression Balanced(IReadOnlyList<Expression> parts, int start, int count, Func<Expression, Expression, BinaryExpression> combine)
+    {
+        if (count == 1) return parts[start];
+        var half = count / 2;
+        return combine(Balanced(parts, start, half, combine), Balanced(parts, start + half, count - half, combine));
+    }
 
     /// <summary>
     /// A value EF sends as a query parameter (a member read off a constant holder is evaluated client-side), so
@@ -419,12 +478,26 @@ public static class FilterExpressions
         return builder.ToString();
     }
 
+    private static MethodInfo QueryableWhere<T>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+            .MakeGenericMethod(typeof(T));
+
+    private static MethodInfo QueryableSelect<T, TResult>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Select) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+            .MakeGenericMethod(typeof(T), typeof(TResult));
+
+    private static MethodInfo QueryableContains<T>() =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(T));
+
     private static MethodInfo QueryableAny<T>() =>
         typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Any) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(T));
 
     private static readonly MethodInfo ToLowerMethod = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
     private static readonly MethodInfo StringContainsMethod = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
     private static readonly MethodInfo EfPropertyMethod = typeof(EF).GetMethod(nameof(EF.Property))!;
+    private static readonly MethodInfo EfParameterMethod = typeof(EF).GetMethod(nameof(EF.Parameter))!;
+    private static readonly MethodInfo EnumerableContainsMethod =
+        typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
     private static readonly MethodInfo LowerStoredTextMethod =
         typeof(FilterSqlFunctions).GetMethod(nameof(FilterSqlFunctions.LowerStoredText), BindingFlags.Static | BindingFlags.NonPublic)!;
     private static readonly MethodInfo LikeMethod = typeof(DbFunctionsExtensions).GetMethod(

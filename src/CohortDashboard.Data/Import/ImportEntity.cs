@@ -14,6 +14,12 @@ public static class ImportColumns
     /// <summary>Separator between the tags of one order: the storage format is already "|a|b|", so no tag can hold it.</summary>
     public const char TagSeparator = '|';
 
+    /// <summary>Characters of one text value (ids, names, UTMs…): the columns are 256 wide.</summary>
+    public const int MaxTextLength = 256;
+
+    /// <summary>Characters of an order's tags cell (stored as <c>|a|b|</c> in a 1,024-wide column).</summary>
+    public const int MaxTagsLength = 1_000;
+
     private static readonly ImportColumn[] Accounts =
     [
         new("external_id", true, "Your id for the account; the key re-imports update by."),

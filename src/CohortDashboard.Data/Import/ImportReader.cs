@@ -207,7 +207,7 @@ internal sealed class OrderRowParser(ImportOptions options, DuplicateKeys? dupli
         var cogs = row.Decimal("cogs");
         var shipping = row.Decimal("shipping_cost");
         var fees = row.Decimal("fees");
-        var tags = ParseTags(row.Text("tags"));
+        var tags = ParseTags(row.Text("tags", maxLength: ImportColumns.MaxTagsLength));
         if (row.HasErrors) return null;
         return new OrderImportRow(row.Line, externalId!, accountId!, placedAt!.Value, status!.Value, gross!.Value,
             discounts, refunded, refundedAt, cogs, shipping, fees,

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CohortDashboard.Analytics;
 
 namespace CohortDashboard.Data.Import;
 
@@ -22,10 +23,14 @@ public sealed class JsonRecordSource(Func<Stream> open, JsonHeader? shared = nul
         if (_header.Names is { } known) return known;
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (_, element) in Objects())
+        foreach (var (line, element) in Objects())
         {
             foreach (var property in element.EnumerateObject())
-                if (seen.Add(property.Name)) names.Add(property.Name);
+            {
+                if (!UntrustedText.TryGetPropertyName(property, out var name))
+                    throw new CsvFormatException(line, $"Row {line}: a field name is not valid Unicode (a lone surrogate such as \\ud800, or invalid UTF-8).");
+                if (seen.Add(name)) names.Add(name);
+            }
         }
         if (names.Count == 0)
             throw new CsvFormatException(CsvReader.HeaderLine, "The JSON array holds no object with fields; send an array of objects like [{\"external_id\": \"A-1\", …}].");
@@ -51,16 +56,19 @@ public sealed class JsonRecordSource(Func<Stream> open, JsonHeader? shared = nul
 
     private static string Cell(JsonElement value, int line, string name) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.String => Text(value, line, name),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         JsonValueKind.Null or JsonValueKind.Undefined => string.Empty,
         JsonValueKind.Array => string.Join(ImportColumns.TagSeparator, value.EnumerateArray().Select(e =>
-            e.ValueKind == JsonValueKind.String ? e.GetString()!
+            e.ValueKind == JsonValueKind.String ? Text(e, line, name)
                 : throw new CsvFormatException(line, $"Row {line}: field '{name}' is an array of non-strings; only tag lists may be arrays."))),
         _ => throw new CsvFormatException(line, $"Row {line}: field '{name}' is a nested object; send flat objects."),
     };
+
+    private static string Text(JsonElement value, int line, string name) => UntrustedText.TryGetString(value, out var text) ? text
+        : throw new CsvFormatException(line, $"Row {line}: field '{UntrustedText.Echo(name)}' is not valid Unicode (a lone surrogate such as \\ud800, or invalid UTF-8).");
 
     private IEnumerable<(int Line, JsonElement Element)> Objects()
     {
@@ -100,8 +108,11 @@ public sealed class JsonRecordSource(Func<Stream> open, JsonHeader? shared = nul
         }
     }
 
+    // Our own words: the exception's message names .NET types (e.g. for an object where the array belongs).
     private static CsvFormatException Malformed(JsonException error) =>
-        new(CsvReader.HeaderLine, $"The body is not a JSON array of objects: {error.Message}");
+        new(CsvReader.HeaderLine, error.LineNumber is { } line
+            ? $"The body is not a JSON array of objects like [{{\"external_id\": \"A-1\", …}}] (the problem is at line {line + 1}, byte {error.BytePositionInLine + 1})."
+            : "The body is not a JSON array of objects like [{\"external_id\": \"A-1\", …}].");
 }
 
 /// <summary>The field names of one JSON import file, once read (a file is validated, then written, by separate readers).</summary>

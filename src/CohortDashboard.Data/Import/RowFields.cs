@@ -41,14 +41,27 @@ internal sealed class RowFields(CsvRecord record, ColumnMapping mapping, ImportR
 
     public void Warning(string column, string message) => report.AddWarning(new ImportProblem(Line, column, message));
 
-    /// <summary>The trimmed cell, or null when the column is absent or the cell empty (an error when required).</summary>
-    public string? Text(string column, bool required = false)
+    /// <summary>
+    /// The trimmed cell, or null when the column is absent or the cell empty (an error when required), longer than
+    /// <paramref name="maxLength"/> or holding a control or direction-override character (errors too).
+    /// </summary>
+    public string? Text(string column, bool required = false, int maxLength = ImportColumns.MaxTextLength)
     {
         var index = mapping.IndexOf(column);
         var value = index < 0 ? null : record.Fields[index].Trim();
         if (string.IsNullOrEmpty(value))
         {
             if (required) Error(column, "A value is required.");
+            return null;
+        }
+        if (value.Length > maxLength)
+        {
+            Error(column, string.Create(CultureInfo.InvariantCulture, $"The value is {value.Length:N0} characters long; at most {maxLength:N0} are allowed."));
+            return null;
+        }
+        if (Analytics.UntrustedText.FindDisallowed(value) is { } disallowed)
+        {
+            Error(column, Analytics.UntrustedText.DisallowedMessage(disallowed));
             return null;
         }
         return value;

@@ -188,6 +188,72 @@ public abstract class FilterExpressionsTests<TDatabase>(TDatabase database) : IC
         Assert.Contains(message, single.Message);
     }
 
+    /// <summary>
+    /// The largest filter the parser allows: <see cref="FilterLimits.MaxConditions"/> conditions in one <c>or</c>, four
+    /// of them <c>in</c> lists of <see cref="FilterLimits.MaxValuesPerCondition"/> values (text, number, number, date) and
+    /// the rest small lists, <see cref="FilterLimits.MaxValues"/> values in all. Only the last condition can match.
+    /// </summary>
+    internal static string LargestAllowedFilter(string lastCondition)
+    {
+        static string Numbers(int count, int from) => string.Join(",", Enumerable.Range(from, count));
+        static string Texts(int count, string prefix) => string.Join(",", Enumerable.Range(0, count).Select(i => $"\"{prefix}-{i}\""));
+        var max = FilterLimits.MaxValuesPerCondition;
+        var conditions = new List<string>
+        {
+            $$"""{"field":"orders.source_name","op":"in","value":[{{Texts(max, "nope")}}]}""",
+            $$"""{"field":"orders.value","op":"in","value":[{{Numbers(max, 100_000)}}]}""",
+            $$"""{"field":"account.arr","op":"not_in","value":[{{Numbers(max - 4, 1_000_000)}},0,5000,40000,120000]}""",
+            $$"""{"field":"account.created_at","op":"in","value":[{{string.Join(",", Enumerable.Range(0, max).Select(i => $"\"{new DateOnly(1990, 1, 1).AddDays(i):yyyy-MM-dd}\""))}}]}""",
+        };
+        var small = FilterLimits.MaxConditions - conditions.Count - 1;
+        var perSmall = (FilterLimits.MaxValues - 4 * max - 3) / small;
+        for (var i = 0; i < small; i++)
+            conditions.Add(i % 2 == 0
+                ? $$"""{"field":"attribution.utm_campaign","op":"in","value":[{{Texts(perSmall, "c" + i)}}]}"""
+                : $$"""{"field":"orders.value","op":"in","value":[{{Numbers(perSmall, 200_000 + i * perSmall)}}]}""");
+        conditions.Add(lastCondition);
+        return $$"""{"or":[{{string.Join(",", conditions)}}]}""";
+    }
+
+    [Fact]
+    public async Task ForOrders_LargestAllowedFilter_TranslatesAndRunsWithTheExpectedRows()
+    {
+        var filter = LargestAllowedFilter("""{"field":"orders.source_name","op":"in","value":["web","pos","x"]}""");
+        using var document = System.Text.Json.JsonDocument.Parse(filter);
+        Assert.Empty(FilterLimits.Check(document.RootElement, ["filters"]));
+        Assert.Equal(FilterLimits.MaxConditions, document.RootElement.GetProperty("or").GetArrayLength());
+
+        // Only the last condition matches anything: web and pos orders of org 1.
+        Assert.Equal(new long[] { 101, 102, 103, 104, 106, 108 }, await OrderIdsAsync(filter));
+    }
+
+    [Fact]
+    public async Task ForAccounts_LargestAllowedFilter_TranslatesAndRunsWithTheExpectedRows()
+    {
+        var filter = LargestAllowedFilter("""{"field":"account.territory","op":"in","value":["NA","x","y"]}""")
+            .Replace("orders.source_name", "account.owner_id").Replace("orders.value", "account.health_score")
+            .Replace("attribution.utm_campaign", "account.user_type");
+
+        Assert.Equal(new long[] { 2, 3 }, await AccountIdsAsync(filter));
+    }
+
+    [Fact]
+    public async Task ForAccounts_TextInList_IsOneArrayParameter()
+    {
+        Assert.SkipWhen(database.SkipReason is not null, database.SkipReason ?? string.Empty);
+        await using var db = database.ForOrg();
+        var ctx = await ContextAsync(db);
+        var values = string.Join(",", Enumerable.Range(0, 500).Select(i => $"\"t{i}\"").Append("\"NA\""));
+        var predicate = FilterExpressions.ForAccounts(Parse(One("account.territory", "in", $"[{values}]"), FilterContext.CohortAnalysis), ctx);
+
+        using var command = db.Accounts.Where(predicate).CreateDbCommand();
+
+        // SQLite: a JSON text read by json_each; PostgreSQL: a text[] compared with = ANY.
+        Assert.Single(command.Parameters.Cast<System.Data.Common.DbParameter>(),
+            p => p.Value is string json && json.Contains("\"t499\"") || p.Value is string[] { Length: 501 });
+        Assert.Equal(new long[] { 2, 3 }, await db.Accounts.Where(predicate).OrderBy(a => a.Id).Select(a => a.Id).ToArrayAsync(Ct));
+    }
+
     [Fact]
     public async Task ForAccounts_OrderField_ThrowsArgumentException()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using CohortDashboard.Analytics.AccountCohorts;
+using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Platform;
@@ -188,13 +189,11 @@ public static class AccountCohortEndpoints
 
     private static async Task<(JsonElement Body, ValidationProblem? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        try
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return (default, QueryValues.Invalid(problem));
+        using (document)
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException)
-        {
+            if (document!.RootElement.ValueKind == JsonValueKind.Object) return (document.RootElement.Clone(), null);
         }
         return (default, QueryValues.Invalid("body", $"The body must be a JSON object like {CustomBodyExample}."));
     }
@@ -215,16 +214,18 @@ public static class AccountCohortEndpoints
     {
         if (text is null) return null;
         if (TryParseType(text, out var type)) return type;
-        errors["cohort_type"] = [$"Unknown cohort_type '{text}'; use one of: vintage, segment, territory, rep, custom."];
+        errors["cohort_type"] = [$"Unknown cohort_type '{Analytics.UntrustedText.Echo(text)}'; use one of: vintage, segment, territory, rep, custom."];
         return null;
     }
 
     private static DateOnly? ParseMonth(string? text, string name, Dictionary<string, string[]> errors)
     {
         if (text is null) return null;
-        if (DateOnly.TryParseExact(text, ["yyyy-MM", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        // Months in the range filters use: month arithmetic near year 1 or 9999 would overflow.
+        if (DateOnly.TryParseExact(text, ["yyyy-MM", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && date >= FilterDate.Earliest && date <= FilterDate.Latest)
             return new DateOnly(date.Year, date.Month, 1);
-        errors[name] = [$"{name} must be a month like 2025-07 (or a date like 2025-07-01)."];
+        errors[name] = [$"{name} must be a month like 2025-07 (or a date like 2025-07-01) from {FilterDate.Earliest:yyyy-MM} to {FilterDate.Latest:yyyy-MM}."];
         return null;
     }
 }

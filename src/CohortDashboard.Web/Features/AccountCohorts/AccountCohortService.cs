@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CohortDashboard.Analytics;
 using CohortDashboard.Analytics.AccountCohorts;
 using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Analytics.Periods;
@@ -109,6 +110,7 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         name = name?.Trim();
         if (string.IsNullOrEmpty(name)) errors["name"] = ["name is required."];
         else if (name.Length > MaxCustomNameLength) errors["name"] = [$"name must be at most {MaxCustomNameLength} characters."];
+        else if (UntrustedText.FindDisallowed(name) is { } disallowed) errors["name"] = [UntrustedText.DisallowedMessage(disallowed)];
         else if (await db.CohortDefinitions.AnyAsync(d => d.Name == name && d.Id != (id ?? 0), ct))
             errors["name"] = [$"A cohort named '{name}' already exists in this organization; pick another name."];
 
@@ -120,12 +122,12 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
             var (parsed, parseErrors) = Parse(criteria);
             node = parsed;
             foreach (var (key, messages) in parseErrors ?? new Dictionary<string, string[]>()) errors[key] = messages;
-            if (node is not null && id is { } selfId && node.Conditions().Any(c => c.Field == FilterFields.CohortId && RefersTo(c.Value, selfId)))
-                errors["filter_criteria"] = ["A custom cohort cannot refer to itself through cohort.id."];
         }
 
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var definitions = await db.CohortDefinitions.AsNoTracking().ToListAsync(ct);
+        if (node is not null && id is { } selfId && Cycle(selfId, node, definitions) is { } cycle)
+            errors["filter_criteria"] = [$"A custom cohort cannot depend on itself; these criteria would close the cycle {cycle}."];
         var members = 0;
         if (node is not null && errors.Count == 0)
         {
@@ -468,12 +470,39 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     private static Dictionary<string, string[]> Errors(IEnumerable<FilterError> errors) =>
         errors.GroupBy(e => string.Join('.', e.Path)).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
 
-    private static bool RefersTo(FilterValue value, long id) => value.Kind switch
+    /// <summary>
+    /// The cycle, as "cohort 5 ('A') → cohort 7 ('B') → cohort 5 ('A')", that giving cohort <paramref name="selfId"/> the
+    /// criteria <paramref name="node"/> would close among the org's custom cohorts, or null. Any length: A → A, A → B → A, ….
+    /// </summary>
+    private static string? Cycle(long selfId, FilterNode node, IReadOnlyList<CohortDefinition> definitions)
     {
-        FilterValueKind.Number => value.IsArray ? value.AsNumbers().Contains(id) : value.AsNumber() == id,
-        FilterValueKind.String => (value.IsArray ? value.AsStrings() : [value.AsString()]).Contains(Id(id)),
-        _ => false,
-    };
+        var byId = definitions.ToDictionary(d => d.Id);
+        IEnumerable<long> Refers(long id)
+        {
+            var criteria = id == selfId ? node
+                : byId.TryGetValue(id, out var d) && d.CohortType == CohortType.Custom && d.FilterCriteria is { } stored
+                    ? FilterParser.Parse(stored, FilterContext.CustomCohort, []).Node : null;
+            return criteria is null ? [] : criteria.Conditions().Where(c => c.Field == FilterFields.CohortId)
+                .SelectMany(c => c.Value.AsNumbers()).Select(n => (long)n).Distinct();
+        }
+
+        // Depth-first from the cohort being saved, with an explicit stack of (cohort, its path); a path that comes back
+        // to the start is the cycle. Each cohort is expanded once.
+        var seen = new HashSet<long>();
+        var pending = new Stack<(long Id, List<long> Path)>();
+        pending.Push((selfId, [selfId]));
+        while (pending.Count > 0)
+        {
+            var (current, path) = pending.Pop();
+            foreach (var next in Refers(current))
+            {
+                if (next == selfId)
+                    return string.Join(" → ", path.Append(selfId).Select(i => byId.TryGetValue(i, out var d) ? $"cohort {i} ('{d.Name}')" : $"cohort {i}"));
+                if (seen.Add(next)) pending.Push((next, [.. path, next]));
+            }
+        }
+        return null;
+    }
 
     internal static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

@@ -35,6 +35,7 @@ public sealed class ApiKeyService(IDbContextFactory<CohortDbContext> dbFactory, 
         var name = request.Name?.Trim() ?? "";
         if (name.Length == 0) errors["name"] = ["A key needs a name."];
         else if (name.Length > MaxNameLength) errors["name"] = [$"A key's name has at most {MaxNameLength} characters."];
+        else if (Analytics.UntrustedText.FindDisallowed(name) is { } disallowed) errors["name"] = [Analytics.UntrustedText.DisallowedMessage(disallowed)];
         var kind = (request.Format ?? "cdk") switch
         {
             "cdk" => ApiKeyKind.Generic,
@@ -42,11 +43,11 @@ public sealed class ApiKeyService(IDbContextFactory<CohortDbContext> dbFactory, 
             "upstack" => ApiKeyKind.Upstack,
             _ => (ApiKeyKind?)null,
         };
-        if (kind is null) errors["format"] = [$"Unknown format '{request.Format}'; use one of: {string.Join(", ", Formats)}."];
+        if (kind is null) errors["format"] = [$"Unknown format '{Analytics.UntrustedText.Echo(request.Format ?? "")}'; use one of: {string.Join(", ", Formats)}."];
         var scopes = (request.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (scopes.Count == 0) errors["scopes"] = ["A key needs at least one scope."];
         else if (scopes.Where(s => !ApiScopes.All.Contains(s)).ToList() is { Count: > 0 } unknown)
-            errors["scopes"] = [$"Unknown scope(s): {string.Join(", ", unknown)}; use: {string.Join(", ", ApiScopes.All)}."];
+            errors["scopes"] = [$"Unknown scope(s): {Analytics.UntrustedText.Echo(string.Join(", ", unknown))}; use: {string.Join(", ", ApiScopes.All)}."];
         if (request.ExpiresAt is { } expires && expires.ToUniversalTime() <= now) errors["expires_at"] = ["The expiry must be in the future."];
         var quota = ValidateQuota(request.QuotaLimit, request.QuotaWindowHours, errors);
         if (errors.Count > 0) throw new ApiKeyValidationException(errors);
@@ -120,7 +121,8 @@ public sealed class ApiKeyService(IDbContextFactory<CohortDbContext> dbFactory, 
         if (credits is < 1 or > MaxQuotaLimit) errors["quota_limit"] = [$"The allowance is between 1 and {MaxQuotaLimit:N0} requests."];
         if (!double.IsFinite(hours) || hours * 3600 < 60 || hours > MaxQuotaWindowHours)
             errors["quota_window_hours"] = [$"The window is between one minute and {MaxQuotaWindowHours:0} hours."];
-        return new QuotaLimit(credits, TimeSpan.FromSeconds(Math.Round(double.IsFinite(hours) ? hours * 3600 : 0)));
+        // Only a window in range becomes a TimeSpan (a huge one, e.g. 1e308 hours, overflows it).
+        return new QuotaLimit(credits, errors.ContainsKey("quota_window_hours") ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Round(hours * 3600)));
     }
 
     private static ApiKeyRecord ToRecord(ApiKey key, DateTime now) => new(

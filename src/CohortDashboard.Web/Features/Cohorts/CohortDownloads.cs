@@ -69,10 +69,16 @@ public static class CohortDownloads
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CustomersAsync(HttpRequest request, CohortService cohorts,
-        string group, int cohort, int offset, CancellationToken ct)
+        CancellationToken ct)
     {
         var (state, invalid) = Read(request);
         if (invalid is not null) return invalid;
+        // Read by hand: a bound int that does not parse is a framework 400 that pages turn into the error page.
+        var group = request.Query["group"].ToString();
+        if (!int.TryParse(request.Query["cohort"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cohort)
+            || !int.TryParse(request.Query["offset"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset))
+            return TypedResults.Problem("cohort and offset must be whole numbers of 0 or more (the cell's row and column).",
+                title: "Invalid request", statusCode: StatusCodes.Status400BadRequest);
         try
         {
             var page = await cohorts.CellCustomersAsync(state.ToQuery(), group, cohort, offset, 0, 0, ct);

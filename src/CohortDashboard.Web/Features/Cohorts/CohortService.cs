@@ -161,7 +161,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
                   ?? throw new InvalidOperationException("The current organization does not exist.");
         var timeZoneId = string.IsNullOrWhiteSpace(query.TimeZone) ? org.TimeZone : query.TimeZone.Trim();
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone))
-            throw new CohortQueryException("timezone", $"'{timeZoneId}' is not a known IANA timezone.");
+            throw new CohortQueryException("timezone", $"'{Analytics.UntrustedText.Echo(timeZoneId)}' is not a known IANA timezone.");
         if (query.Offsets is < 1 or > CohortQuery.MaxOffsets)
             throw new CohortQueryException("periods", $"Periods must be between 1 and {CohortQuery.MaxOffsets}.");
         if (query.Cohorts is < 1 or > CohortQuery.MaxCohorts)

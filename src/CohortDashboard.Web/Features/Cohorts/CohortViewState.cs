@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CohortDashboard.Analytics;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Filters;
 using Microsoft.AspNetCore.WebUtilities;
@@ -124,7 +125,7 @@ public sealed record CohortViewState
         var state = new CohortViewState();
         if (get("measure") is { Length: > 0 } measureText)
         {
-            if (!CohortMeasures.TryParse(measureText, out var measure)) problems.Add($"Unknown measure '{measureText}'.");
+            if (!CohortMeasures.TryParse(measureText, out var measure)) problems.Add($"Unknown measure '{UntrustedText.Echo(measureText)}'.");
             else state = measure switch
             {
                 CohortMeasure.Customers => state with { Measure = CohortMeasure.Retention, AsCount = true },
@@ -135,7 +136,7 @@ public sealed record CohortViewState
         if (get("grain") is { Length: > 0 } grainText)
         {
             if (GranularityNames.TryParse(grainText, out var grain)) state = state with { Granularity = grain };
-            else problems.Add($"Unknown granularity '{grainText}'.");
+            else problems.Add($"Unknown granularity '{UntrustedText.Echo(grainText)}'.");
         }
         state = state with
         {
@@ -149,18 +150,18 @@ public sealed record CohortViewState
         {
             case null or "" or "bounded": break;
             case "unbounded": state = state with { RetentionMode = RetentionMode.Unbounded }; break;
-            case var other: problems.Add($"Unknown retention mode '{other}'."); break;
+            case var other: problems.Add($"Unknown retention mode '{UntrustedText.Echo(other)}'."); break;
         }
         if (get("breakdown") is { Length: > 0 } breakdownText)
         {
             if (Analytics.WireNames.TryParse(breakdownText, BreakdownWire, out CohortBreakdown breakdown, StringComparison.Ordinal))
                 state = state with { Breakdown = breakdown };
-            else problems.Add($"Unknown breakdown '{breakdownText}'.");
+            else problems.Add($"Unknown breakdown '{UntrustedText.Echo(breakdownText)}'.");
         }
         if (get("view") is { Length: > 0 } viewText)
         {
             if (Enum.TryParse<CohortView>(viewText, ignoreCase: true, out var view) && Enum.IsDefined(view)) state = state with { View = view };
-            else problems.Add($"Unknown view '{viewText}'.");
+            else problems.Add($"Unknown view '{UntrustedText.Echo(viewText)}'.");
         }
         switch (get("projection"))
         {
@@ -226,8 +227,9 @@ public sealed record CohortViewState
     private static DateOnly? ReadDate(string? text, string name, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        problems.Add($"'{name}' must be a date like 2024-01-31.");
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && date >= FilterDate.Earliest && date <= FilterDate.Latest) return date;
+        problems.Add($"'{name}' must be a date like 2024-01-31, from {FilterDate.Earliest:yyyy-MM-dd} to {FilterDate.Latest:yyyy-MM-dd}.");
         return null;
     }
 }

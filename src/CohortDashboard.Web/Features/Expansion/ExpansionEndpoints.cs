@@ -51,7 +51,7 @@ public static class ExpansionEndpoints
         {
             if (string.Equals(query.Segment, AffinitySegments.All, StringComparison.OrdinalIgnoreCase)) segment = AffinitySegments.All;
             else if (EnumNames.TryParseSegment(query.Segment, out var parsed)) segment = parsed.ToWire();
-            else return QueryValues.Invalid("segment", $"Unknown segment '{query.Segment}'; use one of: {string.Join(", ", ExpansionService.SegmentChoices)}.");
+            else return QueryValues.Invalid("segment", $"Unknown segment '{Analytics.UntrustedText.Echo(query.Segment)}'; use one of: {string.Join(", ", ExpansionService.SegmentChoices)}.");
         }
         return TypedResults.Ok(await service.GetAffinityAsync(segment, ct));
     }
@@ -103,7 +103,7 @@ public static class ExpansionEndpoints
         if (query.Status is not null)
         {
             if (SignalStatusService.TryParseStatus(query.Status, out var status)) filter = filter with { Status = status };
-            else errors["status"] = [$"Unknown status '{query.Status}'; use pending, pitched, won or dismissed."];
+            else errors["status"] = [$"Unknown status '{Analytics.UntrustedText.Echo(query.Status)}'; use pending, pitched, won or dismissed."];
         }
         if (QueryValues.WholeNumber(query.Priority, "priority", 1, 5, errors) is { } priority) filter = filter with { Priority = priority };
         var page = QueryValues.WholeNumber(query.Page, "page", 1, int.MaxValue / MaxPageSize, errors) ?? 1;
@@ -125,16 +125,10 @@ public static class ExpansionEndpoints
     private static async Task<Results<Ok<SignalPatchResponse>, ValidationProblem, ProblemHttpResult>> PatchSignalAsync(
         HttpRequest request, ClaimsPrincipal user, SignalStatusService statuses, CancellationToken ct)
     {
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return QueryValues.Invalid(problem);
         JsonElement body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
-        }
+        using (document) body = document!.RootElement.Clone();
         if (body.ValueKind != JsonValueKind.Object)
             return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
 

@@ -185,7 +185,7 @@ public static class ImportEndpoints
     }
 
     private static ProblemHttpResult UnknownEntity(string entity) =>
-        TypedResults.Problem($"'{entity}' is not an importable entity; use accounts, products, account_products or orders.",
+        TypedResults.Problem($"'{Analytics.UntrustedText.Echo(entity)}' is not an importable entity; use accounts, products, account_products or orders.",
             title: "Not found", statusCode: StatusCodes.Status404NotFound);
 
     private static ProblemHttpResult TooLarge() =>

@@ -26,6 +26,12 @@ internal sealed class ProblemDetailsExceptionHandler(
         if (status >= 500) logger.LogError(exception, "Unhandled API error on {Path}", path);
 
         context.Response.StatusCode = status;
+        // Upstack's clients read {message} on every error; ours read ProblemDetails.
+        if (new PathString(path).StartsWithSegments("/db-mgmt"))
+        {
+            await context.Response.WriteAsJsonAsync(new { message = status >= 500 ? "An unexpected error occurred." : title }, cancellationToken);
+            return true;
+        }
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

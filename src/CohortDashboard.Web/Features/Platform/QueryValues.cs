@@ -34,9 +34,13 @@ public static class QueryValues
     {
         if (text is null) return null;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed.UtcDateTime;
-        errors[name] = [$"{name} must be an ISO 8601 date or instant, not '{text}'."];
+        errors[name] = [$"{name} must be an ISO 8601 date or instant, not '{Analytics.UntrustedText.Echo(text)}'."];
         return null;
     }
+
+    /// <summary>A refused JSON body as a ValidationProblem keyed by its path (<c>body</c> for the whole body).</summary>
+    public static ValidationProblem Invalid(JsonBodyProblem problem) =>
+        Invalid(problem.Path.Count == 0 ? "body" : string.Join('.', problem.Path), problem.Message);
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");

@@ -88,18 +88,11 @@ public static class UpstackCohortApi
         if (!string.Equals(pixel, org.PixelId, StringComparison.Ordinal))
             return UpstackError.Respond(StatusCodes.Status401Unauthorized, "The API key is not bound to this pixel.");
 
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, default, ct);
-        }
-        catch (JsonException e)
-        {
-            return UpstackError.Invalid([FilterError.At([], $"Malformed JSON body: {e.Message}")]);
-        }
+        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null) return UpstackError.Invalid([FilterError.At(problem.Path, problem.Message)]);
         using (document)
         {
-            var body = document.RootElement;
+            var body = document!.RootElement;
             if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("pixelId", out var bodyPixel)
                 && bodyPixel.ValueKind == JsonValueKind.String && bodyPixel.GetString() != pixel)
                 return UpstackError.Respond(StatusCodes.Status403Forbidden, "Body pixelId does not match the x-pixel-id header.");
