@@ -89,6 +89,17 @@ public sealed class OidcTestProvider : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Makes the token endpoint hand out broken id_tokens (<c>bad-signature</c>, <c>wrong-audience</c>,
+    /// <c>wrong-issuer</c>, <c>expired</c>, <c>wrong-nonce</c>, <c>alg-none</c>) until set back to <c>normal</c>.
+    /// </summary>
+    public async Task SetIdTokenModeAsync(string mode)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Authority, "/test/id-token-mode"), new StringContent(mode));
+        response.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })

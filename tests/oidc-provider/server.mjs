@@ -7,9 +7,11 @@
 // (those are the defaults, except the secret: without one the client is public and relies on PKCE alone).
 // --redirect-uri and --post-logout-redirect-uri may be repeated.
 //
-// Test-only extra: POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// Test-only extras: POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// POST /test/id-token-mode with a body of one mode makes the token endpoint hand out broken id_tokens until reset with
+// "normal": bad-signature, wrong-audience, wrong-issuer, expired, wrong-nonce, alg-none (see breakIdToken).
 import http from 'node:http';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Provider from 'oidc-provider';
 
@@ -94,7 +96,52 @@ function createProvider(signingKey) {
   return provider;
 }
 
-let provider = createProvider(newSigningKey());
+let signingKey = newSigningKey();
+let provider = createProvider(signingKey);
+let idTokenMode = 'normal';
+const idTokenModes = ['normal', 'bad-signature', 'wrong-audience', 'wrong-issuer', 'expired', 'wrong-nonce', 'alg-none'];
+
+const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const fromB64url = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+function signJwt(header, payload) {
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(createPrivateKey({ key: signingKey, format: 'jwk' }));
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+// A real token with one thing wrong, signed with the provider's real key unless the point is the signature itself.
+function breakIdToken(idToken, mode) {
+  const [headerPart, payloadPart, signaturePart] = idToken.split('.');
+  const header = fromB64url(headerPart);
+  const payload = fromB64url(payloadPart);
+  const now = Math.floor(Date.now() / 1000);
+  switch (mode) {
+    case 'bad-signature': return `${headerPart}.${b64url({ ...payload, role: 'admin', name: 'Mallory' })}.${signaturePart}`;
+    case 'wrong-audience': return signJwt(header, { ...payload, aud: 'some-other-client' });
+    case 'wrong-issuer': return signJwt(header, { ...payload, iss: 'http://evil.example' });
+    case 'expired': return signJwt(header, { ...payload, iat: now - 7200, exp: now - 3600 });
+    case 'wrong-nonce': return signJwt(header, { ...payload, nonce: randomBytes(16).toString('base64url') });
+    case 'alg-none': return `${b64url({ alg: 'none', typ: 'JWT' })}.${payloadPart}.`;
+    default: return idToken;
+  }
+}
+
+// Rewrites the token endpoint's JSON on its way out (only while a broken mode is set).
+function rewriteTokenResponse(res) {
+  const end = res.end.bind(res);
+  res.end = (chunk, ...rest) => {
+    try {
+      const body = JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      if (body.id_token) body.id_token = breakIdToken(body.id_token, idTokenMode);
+      const text = JSON.stringify(body);
+      if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(text));
+      return end(text, ...rest.filter((arg) => typeof arg === 'function'));
+    } catch {
+      return end(chunk, ...rest);
+    }
+  };
+}
 
 async function readForm(req) {
   let body = '';
@@ -150,10 +197,19 @@ const server = http.createServer(async (req, res) => {
     const match = /^\/interaction\/([^/]+)(?:\/(login|confirm))?$/.exec(url.pathname);
     if (match) return await interaction(req, res, match[1], match[2]);
     if (req.method === 'POST' && url.pathname === '/test/rotate-keys') {
-      const key = newSigningKey();
-      provider = createProvider(key);
-      return send(res, 200, JSON.stringify({ kid: key.kid }), 'application/json');
+      signingKey = newSigningKey();
+      provider = createProvider(signingKey);
+      return send(res, 200, JSON.stringify({ kid: signingKey.kid }), 'application/json');
     }
+    if (req.method === 'POST' && url.pathname === '/test/id-token-mode') {
+      let mode = '';
+      for await (const chunk of req) mode += chunk;
+      mode = mode.trim();
+      if (!idTokenModes.includes(mode)) return send(res, 400, `unknown mode; use one of ${idTokenModes.join(', ')}`, 'text/plain');
+      idTokenMode = mode;
+      return send(res, 200, JSON.stringify({ mode }), 'application/json');
+    }
+    if (idTokenMode !== 'normal' && req.method === 'POST' && url.pathname === '/token') rewriteTokenResponse(res);
     return provider.callback()(req, res);
   } catch (error) {
     console.error(error);

@@ -140,9 +140,12 @@ public static class AuthExtensions
         return TypedResults.LocalRedirect(ReturnUrls.LocalOrRoot(form["returnUrl"]));
     }
 
+    /// <summary>Machine-read like the API: a status code, not a sign-in page.</summary>
+    private static bool IsDiagnostics(PathString path) => path.StartsWithSegments("/openapi") || path.Equals("/version");
+
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
     {
-        if (ApiPaths.IsApi(context.Request.Path)) context.Response.StatusCode = apiStatus;
+        if (ApiPaths.IsApi(context.Request.Path) || IsDiagnostics(context.Request.Path)) context.Response.StatusCode = apiStatus;
         // The handler builds an absolute URL from the request's Host header; only its path and query are ours to trust.
         else context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri);
         return Task.CompletedTask;

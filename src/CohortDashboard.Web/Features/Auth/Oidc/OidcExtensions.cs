@@ -50,6 +50,7 @@ public static class OidcExtensions
             // Tokens must come from the configured authority itself, whatever its discovery document says.
             var issuer = settings.Authority.AbsoluteUri.TrimEnd('/');
             options.TokenValidationParameters.ValidIssuers = [issuer, issuer + "/"];
+            options.TokenHandler = new SignedTokensOnly();
 
             // The provider returns with a top-level GET (query mode), which SameSite=Lax cookies survive; form_post is
             // a cross-site POST and needs SameSite=None. Secure like our auth cookie (plain http only while developing).
