@@ -26,7 +26,7 @@ public sealed class MigrationSchemaTests
         var expected = DescribeSchema(created);
         var actual = DescribeSchema(migrated);
 
-        Assert.Equal(14, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
+        Assert.Equal(15, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
         Assert.Equal(expected, actual);
     }
 
@@ -40,7 +40,7 @@ public sealed class MigrationSchemaTests
 
         await using var db = database.System();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
-        Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts"], await db.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts", "20261205000000_AuthSessions"], await db.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Equal(before, DescribeSchema(database));
     }
 
@@ -84,7 +84,7 @@ public sealed class MigrationSchemaTests
         var expected = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, model);
         var typeMappings = db.GetService<IRelationalTypeMappingSource>();
 
-        var actual = new InitialSchema().UpOperations.Concat(new CohortFacts().UpOperations);
+        var actual = new InitialSchema().UpOperations.Concat(new CohortFacts().UpOperations).Concat(new AuthSessions().UpOperations);
 
         var prefix = provider == DatabaseProvider.Sqlite ? "Sqlite:" : "Npgsql:";
         Assert.Equal(Describe(expected, null, prefix), Describe(actual, typeMappings, prefix));
