@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CohortDashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CohortDashboard.Browser.Tests;
@@ -39,7 +40,7 @@ public sealed class ImportPanelTests(BrowserFixture browser) : IClassFixture<Bro
         var page = session.Page;
         await session.SignInAsync(DemoSession.Admin, "/cohorts");
         // A month inside the default window, mid-month so no timezone can move it.
-        var month = DateTime.UtcNow.AddMonths(-3);
+        var month = browser.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMonths(-3);
         var label = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var sizeBefore = await CohortSizeAsync(page, label);
 

@@ -26,7 +26,9 @@ public sealed class CohortApiReference
     public required Organization Org { get; init; }
     public required List<Order> Orders { get; init; }
     public required Dictionary<long, Account> Accounts { get; init; }
-    public DateOnly Today => LocalCalendar.LocalDate(DateTime.UtcNow, Zone);
+    /// <summary>The app's own clock (an injected <see cref="TimeProvider"/>), so expectations follow whatever it reads.</summary>
+    public required TimeProvider Clock { get; init; }
+    public DateOnly Today => LocalCalendar.LocalDate(Clock.GetUtcNow().UtcDateTime, Zone);
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(Org.TimeZone);
 
     public static async Task<CohortApiReference> LoadAsync(SeededApp app, long orgId = DemoDataGenerator.NorthwindOrgId)
@@ -36,7 +38,10 @@ public sealed class CohortApiReference
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId);
         var orders = await db.Orders.AsNoTracking().Where(o => o.OrgId == orgId).ToListAsync();
         var accounts = await db.Accounts.AsNoTracking().Where(a => a.OrgId == orgId).ToDictionaryAsync(a => a.Id);
-        return new CohortApiReference { Org = org, Orders = orders, Accounts = accounts };
+        return new CohortApiReference
+        {
+            Org = org, Orders = orders, Accounts = accounts, Clock = app.Factory.Services.GetRequiredService<TimeProvider>(),
+        };
     }
 
     public PeriodCalendar Calendar(Granularity granularity, string? timeZone = null) =>
@@ -46,7 +51,7 @@ public sealed class CohortApiReference
     public List<(long CustomerId, IReadOnlyList<CohortFact> Facts)> Facts(PeriodCalendar calendar, Func<Account, bool>? accounts = null,
         DateOnly? asOf = null, CohortOrderSettings? settings = null)
     {
-        var end = LocalCalendar.LocalMidnightToUtc((asOf ?? LocalCalendar.LocalDate(DateTime.UtcNow, calendar.Zone)).AddDays(1), calendar.Zone);
+        var end = LocalCalendar.LocalMidnightToUtc((asOf ?? LocalCalendar.LocalDate(Clock.GetUtcNow().UtcDateTime, calendar.Zone)).AddDays(1), calendar.Zone);
         var orders = Orders
             .Where(o => accounts is null || accounts(Accounts[o.AccountId]))
             .Select(o => new CohortOrder(o.AccountId, o.PlacedAt, o.Status switch
@@ -62,7 +67,7 @@ public sealed class CohortApiReference
     public CohortMatrix Matrix(PeriodCalendar calendar, CohortMeasure measure, int first, int last, int offsets, DateOnly? asOf = null,
         CohortOrderSettings? settings = null)
     {
-        var accumulator = new CohortAccumulator(first, last, calendar.IndexOf(asOf ?? LocalCalendar.LocalDate(DateTime.UtcNow, calendar.Zone)), offsets);
+        var accumulator = new CohortAccumulator(first, last, calendar.IndexOf(asOf ?? LocalCalendar.LocalDate(Clock.GetUtcNow().UtcDateTime, calendar.Zone)), offsets);
         foreach (var (id, facts) in Facts(calendar, asOf: asOf, settings: settings)) accumulator.AddCustomer(id, CohortMatrixBuilder.AllGroup, facts);
         return CohortMatrixBuilder.Build(accumulator, calendar, measure, RetentionMode.Bounded).Groups[0];
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CohortDashboard.Web.Tests.Cohorts;
 
@@ -79,7 +80,7 @@ public sealed class UpstackCohortApiTests(SeededApp app)
     [Fact]
     public async Task Query_WeekWithTimezoneAndFilter_Returns200()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(app.Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         var filters = ""","filters":{"and":[{"field":"orders.customer_type","op":"in","value":["new_customer","returning_customer"]}]},"timezone":"Europe/Berlin","orderSettings":{"countPendingOrders":true,"refundDateAttribution":"original_order_date","exclusionFilters":[]}""";
         var (response, body) = await PostAsync(Body(today.AddDays(-60).ToString("yyyy-MM-dd"), today.ToString("yyyy-MM-dd"), "week", "[\"orders.customers_cohort\"]", filters));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

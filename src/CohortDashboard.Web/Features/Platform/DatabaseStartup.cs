@@ -12,7 +12,9 @@ public static class DatabaseStartup
         if (!app.Configuration.GetValue("Demo:Seed", false)) return;
 
         var scale = app.Configuration.GetValue("Demo:Scale", 1.0);
-        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, DateOnly.FromDateTime(DateTime.UtcNow),
+        // The demo's "today" comes from the app's clock, so a test host that moves the clock gets data around its today.
+        var today = DateOnly.FromDateTime((app.Services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, today,
             DemoDataGenerator.DefaultSeed, app.Lifetime.ApplicationStopping);
         if (result is not null) app.Logger.LogInformation("Seeded demo data: {Result}", result);
     }
