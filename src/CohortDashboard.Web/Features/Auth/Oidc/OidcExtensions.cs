@@ -17,6 +17,8 @@ public static class OidcDefaults
 
 public static class OidcExtensions
 {
+    private const string BlockingConfigurationRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
+
     /// <summary>
     /// Registers the framework's OpenID Connect handler when an identity provider is configured (authorization code +
     /// PKCE; the handler does discovery, keys and their rotation, state, nonce and every id_token check), and the
@@ -26,6 +28,12 @@ public static class OidcExtensions
     {
         builder.Services.AddSingleton<OidcSignOut>();
         if (methods.Oidc is not { } settings) return builder;
+
+        // A provider's key rotation must not cost anyone a sign-in. When an id_token is signed with a key we have not
+        // seen, the token handler asks the configuration manager for a refresh and validates once more with what it gets
+        // back. IdentityModel 8.x refreshes in the background by default, so that second try still sees the old keys and
+        // the sign-in fails; this switch (IdentityModel's own) makes the refresh fetch before answering.
+        AppContext.SetSwitch(BlockingConfigurationRefreshSwitch, true);
 
         return builder.AddOpenIdConnect(OidcDefaults.Scheme, settings.ButtonName, options =>
         {
@@ -51,6 +59,10 @@ public static class OidcExtensions
             var issuer = settings.Authority.AbsoluteUri.TrimEnd('/');
             options.TokenValidationParameters.ValidIssuers = [issuer, issuer + "/"];
             options.TokenHandler = new SignedTokensOnly();
+            // A refresh asked for within this long of the last fetch is ignored (default 5 minutes, which would refuse a
+            // rotation soon after any other refresh). Only id_tokens from the provider's own token endpoint can ask for
+            // one, so the floor of one fetch a second bounds the cost.
+            options.RefreshInterval = BaseConfigurationManager.MinimumRefreshInterval;
 
             // The provider returns with a top-level GET (query mode), which SameSite=Lax cookies survive; form_post is
             // a cross-site POST and needs SameSite=None. Secure like our auth cookie (plain http only while developing).
