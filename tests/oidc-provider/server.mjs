@@ -5,9 +5,12 @@
 //     --redirect-uri http://localhost:5080/signin-oidc --post-logout-redirect-uri http://localhost:5080/signin
 //
 // (those are the defaults, except the secret: without one the client is public and relies on PKCE alone).
-// --redirect-uri and --post-logout-redirect-uri may be repeated.
+// --redirect-uri and --post-logout-redirect-uri may be repeated. --port 0 takes any free port; the first line printed
+// says which ("... listening on 127.0.0.1:<port>"), and the issuer follows it unless --issuer is given.
 //
-// Test-only extras: POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// Test-only extras: POST /test/client with {"redirect_uris": [...], "post_logout_redirect_uris": [...]} replaces the
+// client's registered URIs (a test starts the provider first, on a port nobody else can take, and learns the app's
+// address only later). POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
 // POST /test/id-token-mode with a body of one mode makes the token endpoint hand out broken id_tokens until reset with
 // "normal": bad-signature, wrong-audience, wrong-issuer, expired, wrong-nonce, alg-none (see breakIdToken).
 import http from 'node:http';
@@ -26,7 +29,9 @@ const { values: args } = parseArgs({
   },
 });
 const port = Number(args.port);
-const issuer = args.issuer ?? `http://127.0.0.1:${port}`;
+let issuer = args.issuer; // known once listening when the port is 0
+let redirectUris = args['redirect-uri'];
+let postLogoutRedirectUris = args['post-logout-redirect-uri'];
 
 // Who can sign in. The org is the demo data's org name (any case) or id; nora has none, uma's does not exist,
 // victor's role is not one of ours.
@@ -56,8 +61,8 @@ function createProvider(signingKey) {
     clients: [{
       client_id: args['client-id'],
       ...(secret ? { client_secret: secret, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
-      redirect_uris: args['redirect-uri'],
-      post_logout_redirect_uris: args['post-logout-redirect-uri'],
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],
     }],
@@ -97,7 +102,7 @@ function createProvider(signingKey) {
 }
 
 let signingKey = newSigningKey();
-let provider = createProvider(signingKey);
+let provider; // created once listening (the issuer may name the port)
 let idTokenMode = 'normal';
 const idTokenModes = ['normal', 'bad-signature', 'wrong-audience', 'wrong-issuer', 'expired', 'wrong-nonce', 'alg-none'];
 
@@ -143,10 +148,14 @@ function rewriteTokenResponse(res) {
   };
 }
 
-async function readForm(req) {
+async function readBody(req) {
   let body = '';
   for await (const chunk of req) body += chunk;
-  return Object.fromEntries(new URLSearchParams(body));
+  return body;
+}
+
+async function readForm(req) {
+  return Object.fromEntries(new URLSearchParams(await readBody(req)));
 }
 
 function send(res, status, body, type = 'text/html; charset=utf-8') {
@@ -193,6 +202,7 @@ async function interaction(req, res, uid, action) {
 
 const server = http.createServer(async (req, res) => {
   try {
+    if (!provider) return send(res, 503, 'starting', 'text/plain');
     const url = new URL(req.url, issuer);
     const match = /^\/interaction\/([^/]+)(?:\/(login|confirm))?$/.exec(url.pathname);
     if (match) return await interaction(req, res, match[1], match[2]);
@@ -201,10 +211,19 @@ const server = http.createServer(async (req, res) => {
       provider = createProvider(signingKey);
       return send(res, 200, JSON.stringify({ kid: signingKey.kid }), 'application/json');
     }
+    if (req.method === 'POST' && url.pathname === '/test/client') {
+      const uris = JSON.parse(await readBody(req));
+      const valid = (list) => Array.isArray(list) && list.length > 0 && list.every((u) => typeof u === 'string' && URL.canParse(u));
+      if (!valid(uris.redirect_uris) || !valid(uris.post_logout_redirect_uris)) {
+        return send(res, 400, 'redirect_uris and post_logout_redirect_uris must be non-empty lists of URLs', 'text/plain');
+      }
+      redirectUris = uris.redirect_uris;
+      postLogoutRedirectUris = uris.post_logout_redirect_uris;
+      provider = createProvider(signingKey);
+      return send(res, 200, JSON.stringify({ redirect_uris: redirectUris }), 'application/json');
+    }
     if (req.method === 'POST' && url.pathname === '/test/id-token-mode') {
-      let mode = '';
-      for await (const chunk of req) mode += chunk;
-      mode = mode.trim();
+      const mode = (await readBody(req)).trim();
       if (!idTokenModes.includes(mode)) return send(res, 400, `unknown mode; use one of ${idTokenModes.join(', ')}`, 'text/plain');
       idTokenMode = mode;
       return send(res, 200, JSON.stringify({ mode }), 'application/json');
@@ -217,5 +236,10 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`test OIDC provider ${issuer} listening on 127.0.0.1:${port}`));
+server.listen(port, '127.0.0.1', () => {
+  const { port: bound } = server.address();
+  issuer ??= `http://127.0.0.1:${bound}`;
+  provider = createProvider(signingKey);
+  console.log(`test OIDC provider ${issuer} listening on 127.0.0.1:${bound}`);
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

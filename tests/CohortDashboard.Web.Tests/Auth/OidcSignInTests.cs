@@ -15,8 +15,7 @@ public sealed class OidcApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Provider.Configure(Factory);
-        await Provider.StartAsync(Factory.BaseAddress);
+        await Provider.StartAsync(Factory); // starts the app too: its address is the redirect URI
     }
 
     public async ValueTask DisposeAsync()
