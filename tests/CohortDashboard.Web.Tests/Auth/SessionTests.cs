@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using CohortDashboard.Data;
+using CohortDashboard.Data.Model;
 using CohortDashboard.Testing;
+using CohortDashboard.Web.Features.Auth.Sessions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CohortDashboard.Web.Tests.Auth;
@@ -54,6 +58,59 @@ public sealed class SessionTests(SeededApp app) : IClassFixture<SeededApp>
         using var colleagueMe = await colleague.GetAsync("/api/me", Cancel);
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK),
             (phoneMe.StatusCode, laptopMe.StatusCode, colleagueMe.StatusCode));
+    }
+
+    [Fact]
+    public async Task SignIn_ExpiredSessionsOfTheOrg_ABoundedBatchDeletedOtherOrgsAndLiveSessionsKept()
+    {
+        var now = app.Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var marker = "expired-" + Guid.NewGuid().ToString("N")[..8];
+        long orgId = 0, otherOrgId = 0;
+        await WithDbAsync(async db =>
+        {
+            orgId = await db.OrgMemberships.Where(m => m.Subject == DemoSession.Analyst).Select(m => m.OrgId).SingleAsync(Cancel);
+            var other = new Organization { Name = "Other " + marker, Currency = "USD", TimeZone = "UTC", CreatedAt = now };
+            db.Organizations.Add(other);
+            await db.SaveChangesAsync(Cancel);
+            otherOrgId = other.Id;
+            // More expired sessions than one sign-in removes, the oldest first; one live session of someone else; one
+            // expired session in another org.
+            for (var i = 0; i < AuthSessionStore.ExpiredSessionsRemovedPerSignIn + 7; i++)
+                db.AuthSessions.Add(Session($"{marker}-{i:D3}", orgId, marker, expiresAt: now.AddDays(-2).AddMinutes(i)));
+            db.AuthSessions.Add(Session(marker + "-live", orgId, marker + "-live", expiresAt: now.AddHours(1)));
+            db.AuthSessions.Add(Session(marker + "-other-org", otherOrgId, marker, expiresAt: now.AddDays(-3)));
+            await db.SaveChangesAsync(Cancel);
+            return 0;
+        });
+        // Nothing else in this org has expired, so the batch is made of these rows only.
+        Assert.Equal(0, await WithDbAsync(db => db.AuthSessions.CountAsync(s => s.OrgId == orgId && s.ExpiresAt <= now && !s.Subject.StartsWith(marker), Cancel)));
+
+        using var client = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Analyst);
+
+        var left = await WithDbAsync(db => db.AuthSessions.Where(s => s.Subject.StartsWith(marker)).Select(s => s.Id).ToListAsync(Cancel));
+        string[] expected = [.. Enumerable.Range(AuthSessionStore.ExpiredSessionsRemovedPerSignIn, 7).Select(i => $"{marker}-{i:D3}"), marker + "-live", marker + "-other-org"];
+        Assert.Equal(expected, left.Order(StringComparer.Ordinal));
+        using var me = await client.GetAsync("/api/me", Cancel);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    private static AuthSession Session(string id, long orgId, string subject, DateTime expiresAt) => new()
+    {
+        Id = id,
+        OrgId = orgId,
+        Subject = subject,
+        Ticket = [1],
+        CreatedAt = expiresAt.AddHours(-12),
+        LastSeenAt = expiresAt.AddHours(-12),
+        ExpiresAt = expiresAt,
+        AbsoluteExpiresAt = expiresAt.AddHours(12),
+    };
+
+    private async Task<T> WithDbAsync<T>(Func<CohortDbContext, Task<T>> work)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        await using var db = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider);
+        return await work(db);
     }
 
     private static FormUrlEncodedContent Form(string token) => new(new Dictionary<string, string> { ["__RequestVerificationToken"] = token });

@@ -34,6 +34,9 @@ public sealed class AuthSessionStore(
     /// <summary>Last-seen is written at most this often, so reading a session is not a write on every request.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>At most this many expired sessions of the org are deleted at each sign-in.</summary>
+    public const int ExpiredSessionsRemovedPerSignIn = 100;
+
     private readonly IDataProtector protector = protection.CreateProtector("CohortDashboard.AuthSessions.v1");
 
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, null, CancellationToken.None);
@@ -52,8 +55,11 @@ public sealed class AuthSessionStore(
         var userAgent = httpContext?.Request.Headers.UserAgent.ToString();
         await using var scope = scopes.CreateAsyncScope();
         await using var db = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider);
-        // Expired sessions of this person go when they sign in again, so the table does not grow without bound.
-        await db.AuthSessions.Where(s => s.OrgId == user.OrgId && s.Subject == user.Subject && (s.ExpiresAt <= now || s.AbsoluteExpiresAt <= now))
+        // Expired sessions of the org go a batch at a time whenever anyone of it signs in, so the table stays bounded
+        // without a background job (also the sessions of people who never come back) and one sign-in never pays for a
+        // long backlog.
+        await db.AuthSessions.Where(s => s.OrgId == user.OrgId && (s.ExpiresAt <= now || s.AbsoluteExpiresAt <= now))
+            .OrderBy(s => s.ExpiresAt).Take(ExpiredSessionsRemovedPerSignIn)
             .ExecuteDeleteAsync(cancellationToken);
         var absolute = now + lifetime.Absolute;
         db.AuthSessions.Add(new AuthSession
