@@ -29,8 +29,8 @@ public sealed class OidcTestProvider : IAsyncDisposable
 
     /// <summary>
     /// Starts the provider, configures <paramref name="app"/> to sign in with it, starts the app and registers its
-    /// address as the client's redirect URIs. Node binds port 0 itself and says which port it got, so no other process
-    /// can take the port between choosing and binding it (a port picked here and bound later once was).
+    /// address as the client's redirect URIs. Node binds port 0 itself and says which port it got: a port chosen here and
+    /// bound later by node was once taken by another process in between.
     /// </summary>
     public async Task StartAsync(CohortAppFactory app)
     {

@@ -9,8 +9,8 @@
 // says which ("... listening on 127.0.0.1:<port>"), and the issuer follows it unless --issuer is given.
 //
 // Test-only extras: POST /test/client with {"redirect_uris": [...], "post_logout_redirect_uris": [...]} replaces the
-// client's registered URIs (a test starts the provider first, on a port nobody else can take, and learns the app's
-// address only later). POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// client's registered URIs (a test starts the provider first, on a port it binds itself, and learns the app's address
+// only later). POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
 // POST /test/id-token-mode with a body of one mode makes the token endpoint hand out broken id_tokens until reset with
 // "normal": bad-signature, wrong-audience, wrong-issuer, expired, wrong-nonce, alg-none (see breakIdToken).
 import http from 'node:http';
