@@ -38,6 +38,7 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     public DbSet<OrgMembership> OrgMemberships => Set<OrgMembership>();
     public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
     public DbSet<CohortFactBuild> CohortFactBuilds => Set<CohortFactBuild>();
+    public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -208,6 +209,16 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             build.HasKey(b => b.OrgId);
             build.Property(b => b.TimeZone).HasMaxLength(64);
             OwnedByOrg(build);
+        });
+
+        modelBuilder.Entity<AuthSession>(session =>
+        {
+            session.ToTable("auth_sessions");
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.Subject).HasMaxLength(256);
+            session.Property(s => s.UserAgent).HasMaxLength(256);
+            session.HasIndex(s => new { s.OrgId, s.Subject });
+            OwnedByOrg(session);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -14,8 +14,7 @@ public sealed class OidcBrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Provider.Configure(App);
-        await Provider.StartAsync(App.BaseAddress); // BaseAddress starts the app: its address is the redirect URI
+        await Provider.StartAsync(App); // starts the app too: its address is the redirect URI
         playwright = await Playwright.CreateAsync();
         Browser = await BrowserFixture.LaunchChromiumAsync(playwright);
     }

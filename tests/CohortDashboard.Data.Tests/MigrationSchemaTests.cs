@@ -26,7 +26,7 @@ public sealed class MigrationSchemaTests
         var expected = DescribeSchema(created);
         var actual = DescribeSchema(migrated);
 
-        Assert.Equal(14, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
+        Assert.Equal(15, expected.Count(line => line.StartsWith("table ", StringComparison.Ordinal)));
         Assert.Equal(expected, actual);
     }
 
@@ -40,8 +40,8 @@ public sealed class MigrationSchemaTests
 
         await using var db = database.System();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
-        Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts", "20261204000000_SignalAndAnomalySettings"],
-            await db.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts", "20261204000000_SignalAndAnomalySettings",
+            "20261205000000_AuthSessions"], await db.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Equal(before, DescribeSchema(database));
     }
 
@@ -86,7 +86,7 @@ public sealed class MigrationSchemaTests
         var typeMappings = db.GetService<IRelationalTypeMappingSource>();
 
         var actual = new InitialSchema().UpOperations.Concat(new CohortFacts().UpOperations)
-            .Concat(new SignalAndAnomalySettings().UpOperations);
+            .Concat(new SignalAndAnomalySettings().UpOperations).Concat(new AuthSessions().UpOperations);
 
         var prefix = provider == DatabaseProvider.Sqlite ? "Sqlite:" : "Npgsql:";
         Assert.Equal(Describe(expected, null, prefix), Describe(actual, typeMappings, prefix));

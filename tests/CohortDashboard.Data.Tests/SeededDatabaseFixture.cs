@@ -53,6 +53,11 @@ public sealed class SeededDatabaseFixture : IAsyncLifetime
                 CreatedAt = at, CreatedBy = "test",
             });
             db.AuditEvents.Add(new AuditEvent { OrgId = orgId, Actor = "test", At = at, Action = "seed", TargetType = "test" });
+            db.AuthSessions.Add(new AuthSession
+            {
+                Id = $"session-{orgId}", OrgId = orgId, Subject = "test", Ticket = [1], CreatedAt = at, LastSeenAt = at,
+                ExpiresAt = at.AddHours(12), AbsoluteExpiresAt = at.AddHours(24),
+            });
         }
         await db.SaveChangesAsync();
 

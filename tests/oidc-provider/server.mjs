@@ -5,11 +5,16 @@
 //     --redirect-uri http://localhost:5080/signin-oidc --post-logout-redirect-uri http://localhost:5080/signin
 //
 // (those are the defaults, except the secret: without one the client is public and relies on PKCE alone).
-// --redirect-uri and --post-logout-redirect-uri may be repeated.
+// --redirect-uri and --post-logout-redirect-uri may be repeated. --port 0 takes any free port; the first line printed
+// says which ("... listening on 127.0.0.1:<port>"), and the issuer follows it unless --issuer is given.
 //
-// Test-only extra: POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// Test-only extras: POST /test/client with {"redirect_uris": [...], "post_logout_redirect_uris": [...]} replaces the
+// client's registered URIs (a test starts the provider first, on a port it binds itself, and learns the app's address
+// only later). POST /test/rotate-keys replaces the signing key (new kid), as a provider's key rotation would.
+// POST /test/id-token-mode with a body of one mode makes the token endpoint hand out broken id_tokens until reset with
+// "normal": bad-signature, wrong-audience, wrong-issuer, expired, wrong-nonce, alg-none (see breakIdToken).
 import http from 'node:http';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Provider from 'oidc-provider';
 
@@ -24,7 +29,9 @@ const { values: args } = parseArgs({
   },
 });
 const port = Number(args.port);
-const issuer = args.issuer ?? `http://127.0.0.1:${port}`;
+let issuer = args.issuer; // known once listening when the port is 0
+let redirectUris = args['redirect-uri'];
+let postLogoutRedirectUris = args['post-logout-redirect-uri'];
 
 // Who can sign in. The org is the demo data's org name (any case) or id; nora has none, uma's does not exist,
 // victor's role is not one of ours.
@@ -54,8 +61,8 @@ function createProvider(signingKey) {
     clients: [{
       client_id: args['client-id'],
       ...(secret ? { client_secret: secret, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
-      redirect_uris: args['redirect-uri'],
-      post_logout_redirect_uris: args['post-logout-redirect-uri'],
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],
     }],
@@ -94,12 +101,61 @@ function createProvider(signingKey) {
   return provider;
 }
 
-let provider = createProvider(newSigningKey());
+let signingKey = newSigningKey();
+let provider; // created once listening (the issuer may name the port)
+let idTokenMode = 'normal';
+const idTokenModes = ['normal', 'bad-signature', 'wrong-audience', 'wrong-issuer', 'expired', 'wrong-nonce', 'alg-none'];
 
-async function readForm(req) {
+const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const fromB64url = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+function signJwt(header, payload) {
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(createPrivateKey({ key: signingKey, format: 'jwk' }));
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+// A real token with one thing wrong, signed with the provider's real key unless the point is the signature itself.
+function breakIdToken(idToken, mode) {
+  const [headerPart, payloadPart, signaturePart] = idToken.split('.');
+  const header = fromB64url(headerPart);
+  const payload = fromB64url(payloadPart);
+  const now = Math.floor(Date.now() / 1000);
+  switch (mode) {
+    case 'bad-signature': return `${headerPart}.${b64url({ ...payload, role: 'admin', name: 'Mallory' })}.${signaturePart}`;
+    case 'wrong-audience': return signJwt(header, { ...payload, aud: 'some-other-client' });
+    case 'wrong-issuer': return signJwt(header, { ...payload, iss: 'http://evil.example' });
+    case 'expired': return signJwt(header, { ...payload, iat: now - 7200, exp: now - 3600 });
+    case 'wrong-nonce': return signJwt(header, { ...payload, nonce: randomBytes(16).toString('base64url') });
+    case 'alg-none': return `${b64url({ alg: 'none', typ: 'JWT' })}.${payloadPart}.`;
+    default: return idToken;
+  }
+}
+
+// Rewrites the token endpoint's JSON on its way out (only while a broken mode is set).
+function rewriteTokenResponse(res) {
+  const end = res.end.bind(res);
+  res.end = (chunk, ...rest) => {
+    try {
+      const body = JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      if (body.id_token) body.id_token = breakIdToken(body.id_token, idTokenMode);
+      const text = JSON.stringify(body);
+      if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(text));
+      return end(text, ...rest.filter((arg) => typeof arg === 'function'));
+    } catch {
+      return end(chunk, ...rest);
+    }
+  };
+}
+
+async function readBody(req) {
   let body = '';
   for await (const chunk of req) body += chunk;
-  return Object.fromEntries(new URLSearchParams(body));
+  return body;
+}
+
+async function readForm(req) {
+  return Object.fromEntries(new URLSearchParams(await readBody(req)));
 }
 
 function send(res, status, body, type = 'text/html; charset=utf-8') {
@@ -146,14 +202,33 @@ async function interaction(req, res, uid, action) {
 
 const server = http.createServer(async (req, res) => {
   try {
+    if (!provider) return send(res, 503, 'starting', 'text/plain');
     const url = new URL(req.url, issuer);
     const match = /^\/interaction\/([^/]+)(?:\/(login|confirm))?$/.exec(url.pathname);
     if (match) return await interaction(req, res, match[1], match[2]);
     if (req.method === 'POST' && url.pathname === '/test/rotate-keys') {
-      const key = newSigningKey();
-      provider = createProvider(key);
-      return send(res, 200, JSON.stringify({ kid: key.kid }), 'application/json');
+      signingKey = newSigningKey();
+      provider = createProvider(signingKey);
+      return send(res, 200, JSON.stringify({ kid: signingKey.kid }), 'application/json');
     }
+    if (req.method === 'POST' && url.pathname === '/test/client') {
+      const uris = JSON.parse(await readBody(req));
+      const valid = (list) => Array.isArray(list) && list.length > 0 && list.every((u) => typeof u === 'string' && URL.canParse(u));
+      if (!valid(uris.redirect_uris) || !valid(uris.post_logout_redirect_uris)) {
+        return send(res, 400, 'redirect_uris and post_logout_redirect_uris must be non-empty lists of URLs', 'text/plain');
+      }
+      redirectUris = uris.redirect_uris;
+      postLogoutRedirectUris = uris.post_logout_redirect_uris;
+      provider = createProvider(signingKey);
+      return send(res, 200, JSON.stringify({ redirect_uris: redirectUris }), 'application/json');
+    }
+    if (req.method === 'POST' && url.pathname === '/test/id-token-mode') {
+      const mode = (await readBody(req)).trim();
+      if (!idTokenModes.includes(mode)) return send(res, 400, `unknown mode; use one of ${idTokenModes.join(', ')}`, 'text/plain');
+      idTokenMode = mode;
+      return send(res, 200, JSON.stringify({ mode }), 'application/json');
+    }
+    if (idTokenMode !== 'normal' && req.method === 'POST' && url.pathname === '/token') rewriteTokenResponse(res);
     return provider.callback()(req, res);
   } catch (error) {
     console.error(error);
@@ -161,5 +236,10 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`test OIDC provider ${issuer} listening on 127.0.0.1:${port}`));
+server.listen(port, '127.0.0.1', () => {
+  const { port: bound } = server.address();
+  issuer ??= `http://127.0.0.1:${bound}`;
+  provider = createProvider(signingKey);
+  console.log(`test OIDC provider ${issuer} listening on 127.0.0.1:${bound}`);
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -248,6 +248,27 @@ public sealed class OrgMembership : IOrgOwned
     public string? OwnerId { get; set; }
 }
 
+/// <summary>
+/// One signed-in browser session. The auth cookie carries only <see cref="Id"/>; the ticket (claims, id_token) lives
+/// here, so deleting the row ends the session at once, wherever the cookie is.
+/// </summary>
+public sealed class AuthSession : IOrgOwned
+{
+    /// <summary>256 random bits, base64url; the cookie's only content (encrypted by data protection).</summary>
+    public required string Id { get; set; }
+    public long OrgId { get; set; }
+    public required string Subject { get; set; }
+    /// <summary>The serialized authentication ticket, encrypted with data protection.</summary>
+    public required byte[] Ticket { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime LastSeenAt { get; set; }
+    /// <summary>Sliding expiry: moves forward while the session is used.</summary>
+    public DateTime ExpiresAt { get; set; }
+    /// <summary>Absolute expiry: the session ends then however active it is.</summary>
+    public DateTime AbsoluteExpiresAt { get; set; }
+    public string? UserAgent { get; set; }
+}
+
 /// <summary>The local period a <see cref="CustomerFact"/> covers.</summary>
 public enum FactGrain { Day = 0, Month = 1 }
 

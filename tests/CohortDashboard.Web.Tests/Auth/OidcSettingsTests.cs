@@ -23,7 +23,8 @@ public sealed class OidcSettingsTests
         Assert.Null(settings.ClientSecret);
         Assert.Equal("login.example.com", settings.ButtonName);
         Assert.Equal("https://login.example.com/tenant/.well-known/openid-configuration", settings.MetadataAddress);
-        Assert.True(settings.RequireHttps);
+        Assert.True(settings.RequireHttpsMetadata);
+        Assert.Equal("query", settings.ResponseMode);
     }
 
     [Fact]
@@ -48,17 +49,27 @@ public sealed class OidcSettingsTests
     {
         var settings = OidcSettings.FromConfiguration(Section(new() { ["Authority"] = authority, ["ClientId"] = "cd" }), Environment(environment))!;
 
-        Assert.False(settings.RequireHttps);
+        Assert.False(settings.RequireHttpsMetadata);
+    }
+
+    [Fact]
+    public void FromConfiguration_FormPostResponseMode_Used()
+    {
+        var settings = OidcSettings.FromConfiguration(
+            Section(new() { ["Authority"] = "https://idp.example.com", ["ClientId"] = "cd", ["ResponseMode"] = "FORM_POST" }), Environment("Production"))!;
+
+        Assert.Equal("form_post", settings.ResponseMode);
     }
 
     [Theory]
     [InlineData("http://idp.internal:8080", "is not https")]
     [InlineData("ftp://idp.example.com", "absolute https URL")]
     [InlineData("idp.example.com", "absolute https URL")]
-    public void FromConfiguration_UnsafeOrInvalidAuthorityInProduction_Refused(string authority, string message)
+    [InlineData("https://idp.example.com", "ResponseMode", "fragment")]
+    public void FromConfiguration_UnsafeOrInvalidAuthorityInProduction_Refused(string authority, string message, string? responseMode = null)
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            OidcSettings.FromConfiguration(Section(new() { ["Authority"] = authority, ["ClientId"] = "cd" }), Environment("Production")));
+            OidcSettings.FromConfiguration(Section(new() { ["Authority"] = authority, ["ClientId"] = "cd", ["ResponseMode"] = responseMode }), Environment("Production")));
 
         Assert.Contains(message, error.Message);
     }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CohortDashboard.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -13,8 +15,7 @@ public sealed class OidcApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Provider.Configure(Factory);
-        await Provider.StartAsync(Factory.BaseAddress);
+        await Provider.StartAsync(Factory); // starts the app too: its address is the redirect URI
     }
 
     public async ValueTask DisposeAsync()
@@ -51,7 +52,7 @@ public sealed class OidcSignInTests(OidcApp app) : IClassFixture<OidcApp>
     }
 
     [Fact]
-    public async Task SignInOidc_Posted_RedirectsToDiscoveredAuthorizeEndpointWithPkceNonceAndState()
+    public async Task SignInOidc_Posted_RedirectsToProviderWithPushedRequestAndSetsCorrelationAndNonceCookies()
     {
         using var client = DemoSession.CreateClient(app.Factory);
         var token = await DemoSession.AntiforgeryTokenAsync(client);
@@ -67,15 +68,100 @@ public sealed class OidcSignInTests(OidcApp app) : IClassFixture<OidcApp>
         var location = response.Headers.Location!;
         Assert.Equal(new Uri(app.Provider.Authority, "/auth").ToString(), location.GetLeftPart(UriPartial.Path));
         var query = QueryHelpers.ParseQuery(location.Query);
-        Assert.Equal("code", query["response_type"]);
+        // The handler pushed the request (PAR): code, PKCE, nonce and state went to the provider directly.
         Assert.Equal(OidcTestProvider.ClientId, query["client_id"]);
-        Assert.Equal(app.Factory.BaseAddress.ToString().TrimEnd('/') + "/signin-oidc", query["redirect_uri"]);
-        Assert.Equal("S256", query["code_challenge_method"]);
-        Assert.Equal(43, query["code_challenge"].ToString().Length); // base64url SHA-256
-        Assert.True(query["nonce"].ToString().Length >= 32);
-        Assert.False(string.IsNullOrEmpty(query["state"]));
-        Assert.Contains("openid", query["scope"].ToString().Split(' '));
-        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal));
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", query["request_uri"].ToString(), StringComparison.Ordinal);
+        var cookies = response.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.OpenIdConnect.Nonce.", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("alice", "Alice Admin", "admin")]
+    [InlineData("bob", "Bob Analyst", "analyst")]
+    [InlineData("carol", "Carol Manager", "account_manager")]
+    public async Task CodeFlow_EachRole_SignedInWithRoleAndOrg(string login, string name, string role)
+    {
+        using var client = DemoSession.CreateClient(app.Factory);
+
+        using var callback = await OidcHttpSignIn.SignInAsync(client, login, "/cohorts");
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Equal("/cohorts", callback.Headers.Location!.OriginalString);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me", Cancel);
+        Assert.Equal((login, name, role, "Northwind Learning"),
+            (me.GetProperty("subject").GetString(), me.GetProperty("name").GetString(), me.GetProperty("role").GetString(), me.GetProperty("org_name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("nora", "no-org")]
+    [InlineData("uma", "unknown-org")]
+    [InlineData("victor", "no-role")]
+    public async Task CodeFlow_NoOrgUnknownOrgOrNoRole_NoAccessPageAndNotSignedIn(string login, string reason)
+    {
+        using var client = DemoSession.CreateClient(app.Factory);
+
+        using var callback = await OidcHttpSignIn.SignInAsync(client, login);
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Equal("/no-access?reason=" + reason, callback.Headers.Location!.OriginalString);
+        Assert.DoesNotContain(callback.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith(".CohortDashboard.Auth=", StringComparison.Ordinal));
+        using var me = await client.GetAsync("/api/me", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Callback_ReplayedAfterSuccess_RefusedAndReplayerNotSignedIn()
+    {
+        using var victim = DemoSession.CreateClient(app.Factory);
+        var callback = await OidcHttpSignIn.UntilCallbackAsync(victim, "alice");
+        using (var first = await victim.GetAsync(callback, Cancel)) Assert.Equal("/", first.Headers.Location!.OriginalString);
+
+        using var attacker = DemoSession.CreateClient(app.Factory);
+        using var replay = await attacker.GetAsync(callback, Cancel);
+        using var again = await victim.GetAsync(callback, Cancel);
+
+        Assert.Equal("/signin?error=oidc-failed", replay.Headers.Location!.OriginalString);
+        Assert.Equal("/signin?error=oidc-failed", again.Headers.Location!.OriginalString);
+        using var me = await attacker.GetAsync("/api/me", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Callback_StateOfAnotherBrowsersSignIn_Refused()
+    {
+        // The attacker starts a sign-in of their own (so has a correlation cookie), then feeds in the victim's callback.
+        using var victim = DemoSession.CreateClient(app.Factory);
+        var victimCallback = await OidcHttpSignIn.UntilCallbackAsync(victim, "alice");
+        using var attacker = DemoSession.CreateClient(app.Factory);
+        await OidcHttpSignIn.UntilCallbackAsync(attacker, "bob");
+
+        using var response = await attacker.GetAsync(victimCallback, Cancel);
+
+        Assert.Equal("/signin?error=oidc-failed", response.Headers.Location!.OriginalString);
+        using var me = await attacker.GetAsync("/api/me", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignOut_ProviderSession_GoesToEndSessionWithHintAndTheOldCookieIsDead()
+    {
+        using var client = DemoSession.CreateClient(app.Factory);
+        using (var callback = await OidcHttpSignIn.SignInAsync(client, "bob")) Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        var cookie = DemoSession.CookieHeader(client);
+        var token = await DemoSession.AntiforgeryTokenAsync(client, "/sessions");
+
+        using var response = await client.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(new Uri(app.Provider.Authority, "/session/end").ToString(), location.GetLeftPart(UriPartial.Path));
+        var query = QueryHelpers.ParseQuery(location.Query);
+        Assert.False(string.IsNullOrEmpty(query["id_token_hint"]));
+        Assert.Equal(app.Factory.BaseAddress.ToString().TrimEnd('/') + "/signin", query["post_logout_redirect_uri"]);
+        using var replayer = DemoSession.ReplayClient(app.Factory, cookie);
+        using var me = await replayer.GetAsync("/api/me", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
 
     [Fact]

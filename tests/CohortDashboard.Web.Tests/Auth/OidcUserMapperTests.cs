@@ -5,12 +5,10 @@ using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Auth.Oidc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CohortDashboard.Web.Tests.Auth;
 
-/// <summary>Validated id_token claims → our principal, against the seeded demo orgs.</summary>
+/// <summary>The handler's validated id_token claims → our principal, against the seeded demo orgs.</summary>
 public sealed class OidcUserMapperTests(SeededApp app) : IClassFixture<SeededApp>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -66,10 +64,13 @@ public sealed class OidcUserMapperTests(SeededApp app) : IClassFixture<SeededApp
 
     private async Task<ClaimsIdentity> MapAsync(Dictionary<string, object> claims)
     {
-        // The mapper receives tokens the validator has already checked, so an unsigned one stands in here.
-        var token = new JsonWebToken(new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Claims = claims }));
+        // The mapper receives the principal the OpenID Connect handler built from a validated id_token (claim types as
+        // issued, one claim per element of a JSON array).
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims.SelectMany(c => c.Value is string[] values
+            ? values.Select(v => new Claim(c.Key, v))
+            : [new Claim(c.Key, (string)c.Value)]), "oidc"));
         using var scope = app.Factory.Services.CreateScope();
-        return await OidcUserMapper.MapAsync(token, Settings, scope.ServiceProvider, Cancel);
+        return await OidcUserMapper.MapAsync(principal, Settings, scope.ServiceProvider, Cancel);
     }
 
     private async Task<long> NorthwindIdAsync()

@@ -33,7 +33,7 @@ public static class AccountCohortEndpoints
 
     public static IEndpointRouteBuilder MapAccountCohortApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/cohorts").WithTags("Account cohorts");
+        var group = app.MapGroup("/api/cohorts").WithTags("Account cohorts").AcceptsJsonOnly();
         var read = Policies.Scope(ApiScopes.CohortsRead);
         var write = Policies.AdminOrScope(ApiScopes.CohortsWrite);
 

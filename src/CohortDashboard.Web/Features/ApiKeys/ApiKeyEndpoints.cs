@@ -21,7 +21,7 @@ public static class ApiKeyEndpoints
 
     public static WebApplication MapApiKeys(this WebApplication app)
     {
-        var group = app.MapGroup("/api/keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/api/keys").WithTags("API keys").RequireAuthorization(Policies.Admin).AcceptsJsonOnly();
         group.MapGet("", async (ApiKeyService keys, CancellationToken ct) => TypedResults.Ok(new { keys = await keys.ListAsync(ct) }))
             .WithName("ListApiKeys");
         group.MapPost("", CreateAsync).WithName("CreateApiKey");

@@ -2,14 +2,15 @@ using System.Security.Claims;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Web.Features.Auth.Oidc;
+using CohortDashboard.Web.Features.Auth.Sessions;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CohortDashboard.Web.Features.Auth;
 
@@ -21,6 +22,12 @@ public static class AuthExtensions
     {
         var methods = SignInMethods.Resolve(configuration, environment);
         services.AddSingleton(methods);
+        var lifetime = SessionLifetime.Read(configuration);
+        services.AddSingleton(lifetime);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuthSessionStore>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<AuthSessionStore>((options, store) => options.SessionStore = store);
 
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, SmartScheme, options =>
@@ -35,7 +42,9 @@ public static class AuthExtensions
                 options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 options.LoginPath = "/signin";
                 options.AccessDeniedPath = "/not-authorized";
-                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // The cookie holds only a session id; the session (and its sliding and absolute expiry) is in the
+                // database (AuthSessionStore, wired above), so signing out ends it for every copy of the cookie.
+                options.ExpireTimeSpan = lifetime.Idle;
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
@@ -44,6 +53,8 @@ public static class AuthExtensions
 
         var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AdminOrApiKey, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+                CurrentUser.IsApiKey(context.User) || context.User.IsInRole(Roles.Admin)))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         foreach (var scope in ApiScopes.All)
         {
@@ -57,6 +68,7 @@ public static class AuthExtensions
 
         services.AddAuthentication().AddCohortOidc(methods, environment);
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
         services.AddScoped<CircuitHandler, OrgScopeCircuitHandler>();
         return services;
     }
@@ -75,24 +87,17 @@ public static class AuthExtensions
                 context.RequestServices.GetRequiredService<OrgScope>().Set(orgId);
             await next(context);
         });
+        app.UseCrossSiteWriteCheck();
         app.UseAuthorization();
         return app;
     }
 
     public static WebApplication MapCohortAuth(this WebApplication app)
     {
-        // Form-bound, so the antiforgery middleware validates the token the sign-in page renders.
-        app.MapPost("/signin/demo", SignInDemoAsync).AllowAnonymous();
+        // Forms read by hand (SignInForms): a stale token or a broken body is a plain 400 page, never an exception.
+        app.MapPost("/signin/demo", SignInDemoAsync).AllowAnonymous().DisableAntiforgery();
         app.MapCohortOidc();
-        app.MapPost("/signout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery) =>
-        {
-            // Validated here, not left to the middleware: it skips requests whose body is not a form.
-            if (!await antiforgery.IsRequestValidAsync(context))
-                return TypedResults.Problem(title: "Invalid antiforgery token", statusCode: StatusCodes.Status400BadRequest);
-            var next = await context.RequestServices.GetRequiredService<OidcSignOut>().RedirectAfterSignOutAsync(context);
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return TypedResults.Redirect(next);
-        }).DisableAntiforgery();
+        app.MapSessions();
         app.MapGet("/api/me", (ClaimsPrincipal user) => TypedResults.Ok(new
         {
             subject = user.FindFirstValue(ClaimTypes.NameIdentifier),
@@ -105,10 +110,23 @@ public static class AuthExtensions
         return app;
     }
 
-    private static async Task<IResult> SignInDemoAsync(
-        [FromForm] string subject, [FromForm] string? returnUrl, HttpContext context, SignInMethods methods)
+    /// <summary>
+    /// Who may read the OpenAPI document and <c>/version</c>: anyone when <c>Auth:AnonymousDiagnostics</c> is true (the
+    /// default in Development), else a signed-in admin or an API key.
+    /// </summary>
+    public static TBuilder RequireDiagnosticsAccess<TBuilder>(this TBuilder builder, IConfiguration configuration, IHostEnvironment environment)
+        where TBuilder : IEndpointConventionBuilder =>
+        configuration.GetValue("Auth:AnonymousDiagnostics", environment.IsDevelopment())
+            ? builder.AllowAnonymous()
+            : builder.RequireAuthorization(Policies.AdminOrApiKey);
+
+    private static async Task<IResult> SignInDemoAsync(HttpContext context, IAntiforgery antiforgery, SignInMethods methods)
     {
         if (!methods.Demo) return TypedResults.NotFound();
+        var (form, problem) = await SignInForms.ReadAsync(context, antiforgery);
+        if (problem is not null) return problem;
+        var subject = form!["subject"].ToString();
+        if (subject.Length is 0 or > 256) return SignInForms.Page(SignInForms.Malformed);
 
         // Sign-in happens before any org is known, so this one lookup spans orgs, explicitly.
         await using var db = DatabaseInitializer.CreateSystemContext(context.RequestServices);
@@ -119,16 +137,17 @@ public static class AuthExtensions
 
         var identity = CurrentUser.CreateIdentity(membership, orgName, CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return TypedResults.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
+        return TypedResults.LocalRedirect(ReturnUrls.LocalOrRoot(form["returnUrl"]));
     }
 
-    internal static bool IsLocalUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    /// <summary>Machine-read like the API: a status code, not a sign-in page.</summary>
+    private static bool IsDiagnostics(PathString path) => path.StartsWithSegments("/openapi") || path.Equals("/version");
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
     {
-        if (ApiPaths.IsApi(context.Request.Path)) context.Response.StatusCode = apiStatus;
-        else context.Response.Redirect(context.RedirectUri);
+        if (ApiPaths.IsApi(context.Request.Path) || IsDiagnostics(context.Request.Path)) context.Response.StatusCode = apiStatus;
+        // The handler builds an absolute URL from the request's Host header; only its path and query are ours to trust.
+        else context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri);
         return Task.CompletedTask;
     }
 }

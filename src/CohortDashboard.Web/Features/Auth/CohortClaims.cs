@@ -13,6 +13,8 @@ public static class CohortClaims
     public const string ApiKeyId = "api_key_id";
     public const string QuotaCredits = "quota_credits";
     public const string QuotaWindowSeconds = "quota_window_seconds";
+    /// <summary>The server-side session a cookie principal belongs to (see <c>AuthSessionStore</c>).</summary>
+    public const string SessionId = "session_id";
 }
 
 public static class Roles
@@ -33,6 +35,9 @@ public static class Roles
 public static class Policies
 {
     public const string Admin = "admin";
+
+    /// <summary>A signed-in admin or any API key (diagnostics: the OpenAPI document, <c>/version</c>).</summary>
+    public const string AdminOrApiKey = "admin-or-api-key";
 
     /// <summary>
     /// The policy an API route names for a key scope. Signed-in people pass on their session (their role rules what

@@ -31,7 +31,7 @@ public static class ExpansionEndpoints
 
     public static IEndpointRouteBuilder MapExpansionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/expansion").WithTags("Expansion");
+        var group = app.MapGroup("/api/expansion").WithTags("Expansion").AcceptsJsonOnly();
 
         group.MapGet("/affinity", GetAffinityAsync).RequireAuthorization(Policies.Scope(ApiScopes.ExpansionRead)).WithName("GetAffinity");
         group.MapPost("/affinity", RecomputeAffinityAsync)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using CohortDashboard.Data;
+using CohortDashboard.Web.Features.Auth;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -41,7 +42,7 @@ public static class PlatformExtensions
             .AllowAnonymous();
 
         app.MapGet("/version", (DatabaseInfo database) => TypedResults.Ok(VersionInfo.Read(database.Provider)))
-            .AllowAnonymous()
+            .RequireDiagnosticsAccess(app.Configuration, app.Environment)
             .WithName("GetVersion");
         return app;
     }

@@ -18,12 +18,13 @@ public sealed record OidcSettings
     public string NameClaim { get; init; } = "name";
     public string OwnerClaim { get; init; } = "owner_id";
     public string? DisplayName { get; init; }
+    /// <summary><c>query</c> (default) or <c>form_post</c>: how the provider returns the code to <c>/signin-oidc</c>.</summary>
+    public string ResponseMode { get; init; } = "query";
+    /// <summary>Discovery and keys only over https, except for a loopback provider or while developing.</summary>
+    public bool RequireHttpsMetadata { get; init; } = true;
 
     /// <summary>What the sign-in button calls the provider.</summary>
     public string ButtonName => string.IsNullOrWhiteSpace(DisplayName) ? Authority.Host : DisplayName;
-
-    /// <summary>Discovery only over https, except for an http authority (loopback or Development, see below).</summary>
-    public bool RequireHttps => Authority.Scheme == Uri.UriSchemeHttps;
 
     public string MetadataAddress => Authority.AbsoluteUri.TrimEnd('/') + "/.well-known/openid-configuration";
 
@@ -51,9 +52,14 @@ public sealed record OidcSettings
             ClientId = clientId.Trim(),
             ClientSecret = NullIfBlank(section["ClientSecret"]),
             DisplayName = NullIfBlank(section["DisplayName"]),
+            RequireHttpsMetadata = !environment.IsDevelopment() && !IsLoopback(uri),
         };
+        var responseMode = NullIfBlank(section["ResponseMode"])?.ToLowerInvariant() ?? settings.ResponseMode;
+        if (responseMode is not ("query" or "form_post"))
+            throw new InvalidOperationException($"Authentication:Oidc:ResponseMode must be 'query' or 'form_post'; got '{responseMode}'.");
         return settings with
         {
+            ResponseMode = responseMode,
             Scopes = NullIfBlank(section["Scopes"]) ?? settings.Scopes,
             RoleClaim = NullIfBlank(section["RoleClaim"]) ?? settings.RoleClaim,
             OrgClaim = NullIfBlank(section["OrgClaim"]) ?? settings.OrgClaim,

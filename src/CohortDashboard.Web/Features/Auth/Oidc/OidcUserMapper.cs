@@ -4,13 +4,13 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CohortDashboard.Web.Features.Auth.Oidc;
 
 /// <summary>
-/// Turns a validated id_token into our principal: the same claims the demo sign-in puts on a cookie (subject, name,
-/// role, org id and name, owner id). Anyone we cannot place in an org with one of our roles is refused.
+/// Turns the claims of an id_token the OpenID Connect handler has validated into our principal: the same claims the
+/// demo sign-in puts on a cookie (subject, name, role, org id and name, owner id). Anyone we cannot place in an org
+/// with one of our roles is refused.
 /// </summary>
 public static class OidcUserMapper
 {
@@ -18,17 +18,18 @@ public static class OidcUserMapper
     private static readonly (string Wire, UserRole Role)[] KnownRoles =
         [(Roles.Admin, UserRole.Admin), (Roles.Analyst, UserRole.Analyst), (Roles.AccountManager, UserRole.AccountManager)];
 
-    public static async Task<ClaimsIdentity> MapAsync(JsonWebToken token, OidcSettings settings, IServiceProvider services, CancellationToken cancellationToken)
+    /// <param name="validated">The handler's principal from the id_token, claim types as issued (inbound mapping off).</param>
+    public static async Task<ClaimsIdentity> MapAsync(ClaimsPrincipal validated, OidcSettings settings, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var subject = token.Subject;
+        var subject = Values(validated, "sub").FirstOrDefault();
         if (string.IsNullOrEmpty(subject))
             throw new OidcSignInException(OidcSignInException.TokenRejected, "The id_token has no subject.");
 
-        var orgValue = Values(token, settings.OrgClaim).FirstOrDefault();
+        var orgValue = Values(validated, settings.OrgClaim).FirstOrDefault();
         if (string.IsNullOrWhiteSpace(orgValue))
             throw new OidcNoAccessException(OidcNoAccessException.NoOrg, $"The token of '{subject}' has no '{settings.OrgClaim}' claim.");
 
-        var roles = Values(token, settings.RoleClaim).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var roles = Values(validated, settings.RoleClaim).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var role = KnownRoles.FirstOrDefault(r => roles.Contains(r.Wire));
         if (role.Wire is null)
             throw new OidcNoAccessException(OidcNoAccessException.NoRole, $"The token of '{subject}' has no role of ours in '{settings.RoleClaim}'.");
@@ -40,16 +41,16 @@ public static class OidcUserMapper
         {
             OrgId = org.Id,
             Subject = subject,
-            DisplayName = Values(token, settings.NameClaim).FirstOrDefault() is { Length: > 0 } name ? name : subject,
+            DisplayName = Values(validated, settings.NameClaim).FirstOrDefault() is { Length: > 0 } name ? name : subject,
             Role = role.Role,
-            OwnerId = Values(token, settings.OwnerClaim).FirstOrDefault() is { Length: > 0 } owner ? owner : null,
+            OwnerId = Values(validated, settings.OwnerClaim).FirstOrDefault() is { Length: > 0 } owner ? owner : null,
         };
         return CurrentUser.CreateIdentity(membership, org.Name, CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     /// <summary>A claim's values; a JSON array claim (several roles) arrives as one claim per element.</summary>
-    private static IEnumerable<string> Values(JsonWebToken token, string type) =>
-        token.Claims.Where(c => c.Type == type).Select(c => c.Value);
+    private static IEnumerable<string> Values(ClaimsPrincipal principal, string type) =>
+        principal.FindAll(type).Select(c => c.Value);
 
     private sealed record OrgRef(long Id, string Name);
 
