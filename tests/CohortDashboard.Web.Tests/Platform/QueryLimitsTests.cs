@@ -71,6 +71,8 @@ public sealed class QueryLimitsTests
         using var cashRunway = await key.GetAsync("/api/agent/cohorts/retention", Ct);
         using var termina = await key.GetAsync("/api/v1/group/1/deal/1/data/cohorts?user_type=business&metric=revenue", Ct);
         using var download = await session.GetAsync(CohortDownloads.MatrixPath, Ct);
+        using var projectedLtv = await session.GetAsync(CohortDownloads.ProjectedLtvPath, Ct);
+        using var projection = await key.GetAsync("/api/cohorts/projection?measure=ltv", Ct);
         using var light = await key.GetAsync("/api/expansion/signals", Ct);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, upstack.StatusCode);
@@ -81,6 +83,9 @@ public sealed class QueryLimitsTests
         Assert.Contains("was stopped", (await termina.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.GatewayTimeout, download.StatusCode);
         Assert.Equal("application/problem+json", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, projectedLtv.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, projection.StatusCode);
+        Assert.Equal("application/problem+json", projection.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, light.StatusCode);
     }
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using CohortDashboard.Analytics;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -89,6 +91,9 @@ public static class CohortProjectionApi
             .WithTags("Cohort projections")
             .WithName("GetCohortProjection")
             .WithSummary("Projected retention, LTV or accounts remaining per cohort")
+            // The full matrix over every offset plus one fit per cohort: as heavy as the compat routes, so the same
+            // deadline and per-org turns.
+            .WithQueryLimits((status, message) => TypedResults.Problem(message, statusCode: status))
             .WithDescription("measure=retention (customer cohorts, unbounded retention, sBG) | ltv (customer cohorts, chain ladder) | " +
                              "accounts_remaining (account cohorts of cohort_type, monthly, sBG). granularity: day|week|month|quarter|year " +
                              "(month only for accounts_remaining). cohort_type: customer (retention, ltv) or vintage|segment|territory|rep|custom.");
@@ -101,17 +106,17 @@ public static class CohortProjectionApi
         var errors = new Dictionary<string, string[]>();
         var measure = query.Measure ?? "retention";
         if (measure is not ("retention" or "ltv" or "accounts_remaining"))
-            errors["measure"] = [$"Unknown measure '{measure}'; use one of: retention, ltv, accounts_remaining."];
+            errors["measure"] = [$"Unknown measure '{UntrustedText.Echo(measure)}'; use one of: retention, ltv, accounts_remaining."];
         var granularity = Granularity.Month;
         if (query.Granularity is { } g && !GranularityNames.TryParse(g, out granularity))
-            errors["granularity"] = [$"Unknown granularity '{g}'; use one of: day, week, month, quarter, year."];
+            errors["granularity"] = [$"Unknown granularity '{UntrustedText.Echo(g)}'; use one of: day, week, month, quarter, year."];
         var accounts = measure == "accounts_remaining";
         var cohortType = query.CohortType ?? (accounts ? "vintage" : "customer");
         CohortType accountType = default;
         if (accounts && !AccountCohortEndpoints.TryParseType(cohortType, out accountType))
-            errors["cohort_type"] = [$"Unknown cohort_type '{cohortType}' for accounts_remaining; use one of: vintage, segment, territory, rep, custom."];
+            errors["cohort_type"] = [$"Unknown cohort_type '{UntrustedText.Echo(cohortType)}' for accounts_remaining; use one of: vintage, segment, territory, rep, custom."];
         if (!accounts && cohortType != "customer")
-            errors["cohort_type"] = [$"cohort_type must be 'customer' for {measure} (account cohorts project accounts_remaining)."];
+            errors["cohort_type"] = [$"cohort_type must be 'customer' for {UntrustedText.Echo(measure)} (account cohorts project accounts_remaining)."];
         if (accounts && granularity != Granularity.Month)
             errors["granularity"] = ["Account cohorts are monthly: granularity must be 'month' for accounts_remaining."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
