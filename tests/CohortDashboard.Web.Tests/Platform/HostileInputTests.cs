@@ -218,6 +218,24 @@ public sealed class HostileInputTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Theory]
+    [InlineData("measure")]
+    [InlineData("granularity")]
+    [InlineData("cohort_type")]
+    public async Task Projection_LongValue_Returns400WithoutEchoingIt(string parameter)
+    {
+        using var client = KeyClient();
+        var value = "\u202E" + new string('x', 3_000);
+
+        var measure = parameter == "measure" ? "" : "measure=accounts_remaining&";
+
+        using var response = await client.GetAsync($"/api/cohorts/projection?{measure}{parameter}={Uri.EscapeDataString(value)}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadAsStringAsync(Ct)).Length < 2_000, "the answer must not echo the value");
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Theory]
     [InlineData("/cohorts/export/matrix.csv?to=0001-01-01", "'to' must be a date")]
     [InlineData("/cohorts/export/matrix.csv?from=9999-12-31", "'from' must be a date")]
     [InlineData("/cohorts/export/customers.csv?cohort=abc&offset=0&group=all", "whole numbers")]

@@ -167,7 +167,7 @@ public sealed record CohortViewState
         {
             case null or "" or "off": break;
             case "on": state = state with { Projection = true }; break;
-            case var other: problems.Add($"Unknown projection '{other}' (use on or off)."); break;
+            case var other: problems.Add($"Unknown projection '{UntrustedText.Echo(other)}' (use on or off)."); break;
         }
         if (get("filter") is { Length: > 0 } filterText)
         {
