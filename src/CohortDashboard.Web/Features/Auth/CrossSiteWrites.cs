@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Net.Http.Headers;
 
@@ -58,7 +59,9 @@ public static class CrossSiteWrites
         builder.AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
-            var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+            // HTTP/2 and HTTP/3 may stream a body with neither Content-Length nor Transfer-Encoding: ask the server.
+            var hasBody = context.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
+                || request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
             if (hasBody && !IsJson(request.ContentType))
                 return TypedResults.Problem(
                     title: "Unsupported media type",
