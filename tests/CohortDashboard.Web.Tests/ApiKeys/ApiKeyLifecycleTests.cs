@@ -175,7 +175,8 @@ public sealed class ApiKeyLifecycleTests(SeededApp app) : IClassFixture<SeededAp
         Assert.Equal("0", spent.Headers.GetValues("X-CashRunway-Quota-Remaining").Single());
         Assert.Equal("standard", spent.Headers.GetValues("X-CashRunway-Plan").Single());
         var reset = DateTimeOffset.Parse(spent.Headers.GetValues("X-CashRunway-Quota-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange((reset - DateTimeOffset.UtcNow - spent.Headers.RetryAfter.Delta.Value).Duration().TotalSeconds, 0, 5);
+        var now = app.Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Assert.InRange((reset - now - spent.Headers.RetryAfter.Delta.Value).Duration().TotalSeconds, 0, 5);
 
         using (var raise = await admin.PatchAsJsonAsync($"/api/keys/{id}", new { quota_limit = 5, quota_window_hours = 5 }, Ct))
             Assert.Equal(HttpStatusCode.OK, raise.StatusCode);

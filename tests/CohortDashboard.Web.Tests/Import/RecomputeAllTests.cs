@@ -53,6 +53,13 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
         await db.Organizations.ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, value), Ct);
     }
 
+    private async Task<int> AuditCountAsync()
+    {
+        await using var scope = OrgServices();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
+        return await db.AuditEvents.CountAsync(Ct);
+    }
+
     private static async Task<DateTime?> StaleAsync(IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
@@ -171,11 +178,13 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
     {
         var jobs = app.Factory.Services.GetRequiredService<OrgJobs>();
         using var client = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.ContosoAdmin);
-        var log = new List<string>();
+        var auditBefore = await AuditCountAsync();
 
         HttpResponseMessage response;
         using (jobs.TryStart(Contoso, ExpansionService.GenerateJob) ?? throw new InvalidOperationException("gate taken"))
             response = await client.PostAsync("/api/recompute", null, Ct);
+        // Every step writes its audit row: none may have run for the refused request.
+        Assert.Equal(auditBefore, await AuditCountAsync());
         using var after = await client.PostAsync("/api/recompute", null, Ct);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

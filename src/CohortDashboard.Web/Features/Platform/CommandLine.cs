@@ -41,7 +41,7 @@ public static class CommandLine
         builder.Services.AddCohortDatabase(builder.Configuration);
         using var host = builder.Build();
         await DatabaseInitializer.MigrateAsync(host.Services);
-        var result = await DemoSeeder.SeedIfEmptyAsync(host.Services, scale, DateOnly.FromDateTime(DateTime.UtcNow), seed);
+        var result = await DemoSeeder.SeedIfEmptyAsync(host.Services, scale, DatabaseStartup.DemoToday(host.Services), seed);
         if (result is null)
         {
             await Console.Error.WriteLineAsync("The database already holds organizations; seed-demo only fills an empty database.");

@@ -12,10 +12,15 @@ public static class DatabaseStartup
         if (!app.Configuration.GetValue("Demo:Seed", false)) return;
 
         var scale = app.Configuration.GetValue("Demo:Scale", 1.0);
-        // The demo's "today" comes from the app's clock, so a test host that moves the clock gets data around its today.
-        var today = DateOnly.FromDateTime((app.Services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().UtcDateTime);
-        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, today,
+        var result = await DemoSeeder.SeedIfEmptyAsync(app.Services, scale, DemoToday(app.Services),
             DemoDataGenerator.DefaultSeed, app.Lifetime.ApplicationStopping);
         if (result is not null) app.Logger.LogInformation("Seeded demo data: {Result}", result);
     }
+
+    /// <summary>
+    /// The demo's "today", from the app's clock (the system clock where none is registered), so a host that moves the
+    /// clock gets data around its own today.
+    /// </summary>
+    public static DateOnly DemoToday(IServiceProvider services) =>
+        DateOnly.FromDateTime((services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().UtcDateTime);
 }
