@@ -270,7 +270,7 @@ public sealed class ExpansionService(
             var take = perColumn.TryGetValue(status, out var n) ? n : DefaultColumnPage;
             var ids = await Ordered(query.Where(s => s.Status == status)).Take(take).Select(s => s.Id).ToListAsync(ct);
             var cards = await LoadRecordsAsync(db, ids, ct);
-            var total = summary.Columns.Single(c => c.Status == (PipelineStatus)(int)status);
+            var total = summary.Columns.Single(c => c.Status == ToPipeline(status));
             columns.Add(new BoardColumn(status.ToSnake(), cards, total.Count, total.EstimatedArr));
         }
         return new SignalBoard(columns, SignalKpi.From(summary), await ProductsAsync(db, ct));
@@ -362,8 +362,18 @@ public sealed class ExpansionService(
                 g.Sum(s => (double)s.EstimatedArr), g.Sum(s => (double)s.AffinityScore),
                 g.Sum(s => (double)s.AffinityScore * (double)s.EstimatedArr)))
             .ToListAsync(ct))
-        .Select(r => new PipelineGroup((PipelineStatus)(int)r.Status, r.Priority, r.Count, (decimal)r.Arr, (decimal)r.Score, (decimal)r.Weighted))
+        .Select(r => new PipelineGroup(ToPipeline(r.Status), r.Priority, r.Count, (decimal)r.Arr, (decimal)r.Score, (decimal)r.Weighted))
         .ToList();
+
+    /// <summary>By name, not by number: the pure pipeline has its own enum, and a reordering must not swap columns.</summary>
+    private static PipelineStatus ToPipeline(SignalStatus status) => status switch
+    {
+        SignalStatus.Pending => PipelineStatus.Pending,
+        SignalStatus.Pitched => PipelineStatus.Pitched,
+        SignalStatus.Won => PipelineStatus.Won,
+        SignalStatus.Dismissed => PipelineStatus.Dismissed,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown signal status."),
+    };
 
     private static async Task<SignalKpi> KpiAsync(IQueryable<ExpansionSignal> query, CancellationToken ct) =>
         SignalKpi.From(SignalPipeline.Summarize(await KpiGroupsAsync(query, ct)));

@@ -92,7 +92,7 @@ public static class QueryLimits
                 : NoOrg.Instance; // not signed in: the route's own filter answers 401
             if (turn is null)
             {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.QueueWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(context.Response, options.QueueWait);
                 await heavy.Error(StatusCodes.Status429TooManyRequests,
                     $"Your organization already runs {options.HeavyQueriesPerOrg} heavy analytics request(s) and more are queued; retry after the Retry-After seconds.")
                     .ExecuteAsync(context);
@@ -133,4 +133,11 @@ public static class QueryLimits
 
         public void Dispose() { }
     }
+}
+
+/// <summary>The <c>Retry-After</c> header in whole seconds, rounded up and never below 1 (0 would invite a retry storm).</summary>
+public static class RetryAfter
+{
+    public static void Set(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

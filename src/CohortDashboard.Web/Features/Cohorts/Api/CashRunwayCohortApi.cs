@@ -125,7 +125,7 @@ public static class CashRunwayCohortApi
             // The client learns when to come back from the same headers it reads on every answer, plus Retry-After.
             WriteQuotaHeaders(http, quota);
             var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((quota.ResetsAt - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAfter.Set(http.Response, quota.ResetsAt - now);
             return CashRunwayError.Respond(StatusCodes.Status429TooManyRequests, "The API key's credit window is exhausted.");
         }
         var result = await next(context);
