@@ -50,7 +50,7 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        Filters.FilterSqlFunctions.Register(modelBuilder);
+        Filters.FilterSqlFunctions.Register(modelBuilder, Database.IsSqlite());
 
         modelBuilder.Entity<Organization>(org =>
         {

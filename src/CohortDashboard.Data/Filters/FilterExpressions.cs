@@ -20,7 +20,8 @@ namespace CohortDashboard.Data.Filters;
 /// <item><c>orders.tags</c> match whole tags case-insensitively (same folding caveat); <c>contains</c> matches a
 /// substring of any one tag. A value holding <c>|</c> (the stored separator) never matches; LIKE wildcards in values
 /// are escaped.</item>
-/// <item><c>orders.value</c> is gross_revenue − discounts.</item>
+/// <item><c>orders.value</c> is gross_revenue − discounts; on SQLite it is compared in whole ten-thousandths (exact,
+/// and without EF's per-row decimal callbacks), see <see cref="FilterTranslationContext.CompareMoneyInUnits"/>.</item>
 /// <item>A calendar date operand of <c>account.created_at</c> is a whole local day in the org's timezone
 /// (<c>equals</c>: during it, <c>greater_than</c>: after it, <c>less_than_or_equals</c>: up to its end); an instant
 /// operand is compared exactly.</item>
@@ -149,15 +150,42 @@ public static class FilterExpressions
                 case FilterFields.OrderCustomerType:
                     return Membership(condition, value => value == FilterFields.NewCustomer ? IsFirstQualifyingOrder(order) : Expression.Not(IsFirstQualifyingOrder(order)));
                 case FilterFields.OrderValue:
-                    var value = Expression.Subtract(
-                        Expression.Property(order, nameof(Order.GrossRevenue)), Expression.Property(order, nameof(Order.Discounts)));
-                    return Ordered(condition, condition.Value.AsNumbers(), (number, op) => Compare(value, op, Parameter(number)), value);
+                    return OrderValue(condition, order);
                 case FilterFields.OrderTags:
                     return Tags(condition, order);
                 default:
                     return Text(condition, Expression.Property(order, OrderTextProperty(condition.Field)));
             }
         }
+
+        /// <summary>
+        /// gross_revenue − discounts against the operand. With <see cref="FilterTranslationContext.CompareMoneyInUnits"/>
+        /// both sides are whole ten-thousandths (the columns' precision), so the comparison is integer arithmetic in SQL,
+        /// still exact: the operand is rounded the way <see cref="IntegerCompare"/> rounds for whole-number columns
+        /// (value &gt; 50.00005 ⇔ units &gt; 500,000). Rows too large for the conversion keep the decimal comparison.
+        /// </summary>
+        private Expression OrderValue(FilterCondition condition, Expression order)
+        {
+            var gross = Expression.Property(order, nameof(Order.GrossRevenue));
+            var discounts = Expression.Property(order, nameof(Order.Discounts));
+            var value = Expression.Subtract(gross, discounts);
+            var numbers = condition.Value.AsNumbers();
+            var exact = Ordered(condition, numbers, (number, op) => Compare(value, op, Parameter(number)), value);
+            if (!ctx.CompareMoneyInUnits) return exact;
+
+            var units = Expression.Subtract(
+                Expression.Call(FilterSqlFunctions.MoneyUnitsMethod, gross), Expression.Call(FilterSqlFunctions.MoneyUnitsMethod, discounts));
+            // 10¹³ is beyond any row the conversion accepts (|units| < 2·10¹⁵): clamping changes no answer, and 10¹⁷ units fit a long.
+            static decimal Scaled(decimal number) => Math.Clamp(number, -MaxMoneyOperand, MaxMoneyOperand) * FactMoney.Scale;
+            var inUnits = condition.Op is FilterOperator.In or FilterOperator.NotIn
+                // Only operands that are whole ten-thousandths can equal a row; the others drop out of the list.
+                ? Ordered(condition, numbers.Select(Scaled).Where(n => n == decimal.Truncate(n)).Select(n => (long?)(long)n).ToList(),
+                    (number, op) => Expression.Equal(units, Parameter(number)), units)
+                : IntegerCompare(units, condition.Op, Scaled(condition.Value.AsNumber()), long.MinValue, long.MaxValue, n => Parameter((long?)(long)n));
+            return Expression.Condition(Expression.NotEqual(units, Expression.Constant(null, typeof(long?))), inUnits, exact);
+        }
+
+        private const decimal MaxMoneyOperand = 10_000_000_000_000m;
 
         private Expression AccountCondition(FilterCondition condition, ParameterExpression account, List<string> path)
         {
@@ -182,7 +210,8 @@ public static class FilterExpressions
                     return condition.Op is FilterOperator.In or FilterOperator.NotIn
                         ? Ordered(condition, condition.Value.AsNumbers().Where(n => n == decimal.Truncate(n) && n is >= int.MinValue and <= int.MaxValue).Select(n => (int)n).ToList(),
                             (number, op) => Expression.Equal(Expression.Property(account, nameof(Account.HealthScore)), Parameter(number)), Expression.Property(account, nameof(Account.HealthScore)))
-                        : WholeNumberCompare(Expression.Property(account, nameof(Account.HealthScore)), condition.Op, condition.Value.AsNumber());
+                        : IntegerCompare(Expression.Property(account, nameof(Account.HealthScore)), condition.Op, condition.Value.AsNumber(),
+                            int.MinValue, int.MaxValue, n => Parameter((int)n));
                 case FilterFields.AccountCreatedAt:
                     return Ordered(condition, condition.Value.AsStrings(), (value, op) => DateCompare(Expression.Property(account, nameof(Account.CreatedAt)), op, value));
                 case FilterFields.CohortId:
@@ -361,23 +390,23 @@ public static class FilterExpressions
         };
 
         /// <summary>
-        /// A whole-number column against a decimal operand, rewritten to integer comparisons so the column is compared
-        /// as stored (e.g. score &gt; 50.5 ⇔ score &gt; 50; score = 50.5 never holds).
+        /// A whole-number column (values in [<paramref name="min"/>, <paramref name="max"/>]) against a decimal operand,
+        /// rewritten to integer comparisons so the column is compared as stored (e.g. score &gt; 50.5 ⇔ score &gt; 50;
+        /// score = 50.5 never holds). <paramref name="parameter"/> makes the query parameter of a whole number in range.
         /// </summary>
-        private static Expression WholeNumberCompare(Expression column, FilterOperator op, decimal value)
+        private static Expression IntegerCompare(Expression column, FilterOperator op, decimal value, decimal min, decimal max,
+            Func<decimal, Expression> parameter)
         {
-            static int Clamp(decimal number) => (int)Math.Clamp(number, int.MinValue, int.MaxValue);
-            var isWhole = value == decimal.Truncate(value);
+            decimal Clamp(decimal number) => Math.Clamp(number, min, max);
+            var isWholeInRange = value == decimal.Truncate(value) && value >= min && value <= max;
             return op switch
             {
-                FilterOperator.Equal => isWhole && value is >= int.MinValue and <= int.MaxValue
-                    ? Expression.Equal(column, Parameter((int)value)) : Expression.Constant(false),
-                FilterOperator.NotEqual => isWhole && value is >= int.MinValue and <= int.MaxValue
-                    ? Expression.NotEqual(column, Parameter((int)value)) : Expression.Constant(true),
-                FilterOperator.GreaterThan => Expression.GreaterThan(column, Parameter(Clamp(Math.Floor(value)))),
-                FilterOperator.GreaterThanOrEqual => Expression.GreaterThanOrEqual(column, Parameter(Clamp(Math.Ceiling(value)))),
-                FilterOperator.LessThan => Expression.LessThan(column, Parameter(Clamp(Math.Ceiling(value)))),
-                FilterOperator.LessThanOrEqual => Expression.LessThanOrEqual(column, Parameter(Clamp(Math.Floor(value)))),
+                FilterOperator.Equal => isWholeInRange ? Expression.Equal(column, parameter(value)) : Expression.Constant(false),
+                FilterOperator.NotEqual => isWholeInRange ? Expression.NotEqual(column, parameter(value)) : Expression.Constant(true),
+                FilterOperator.GreaterThan => Expression.GreaterThan(column, parameter(Clamp(Math.Floor(value)))),
+                FilterOperator.GreaterThanOrEqual => Expression.GreaterThanOrEqual(column, parameter(Clamp(Math.Ceiling(value)))),
+                FilterOperator.LessThan => Expression.LessThan(column, parameter(Clamp(Math.Ceiling(value)))),
+                FilterOperator.LessThanOrEqual => Expression.LessThanOrEqual(column, parameter(Clamp(Math.Floor(value)))),
                 _ => throw new ArgumentException($"Operator '{op.ToWire()}' does not compare numbers."),
             };
         }

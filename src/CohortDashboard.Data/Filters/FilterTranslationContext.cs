@@ -1,6 +1,7 @@
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Orders;
+using Microsoft.EntityFrameworkCore;
 
 namespace CohortDashboard.Data.Filters;
 
@@ -25,6 +26,12 @@ public sealed class FilterTranslationContext
     /// <summary>The org's fiscal-year start month (1-12), for vintage cohorts (see <see cref="FiscalQuarter"/>).</summary>
     public required int FiscalYearStartMonth { get; init; }
 
+    /// <summary>
+    /// Compare <c>orders.value</c> as whole ten-thousandths in SQL (SQLite: decimals are text there, and EF's decimal
+    /// arithmetic runs in .NET callbacks per row); false keeps the engine's own decimal arithmetic (PostgreSQL numeric).
+    /// </summary>
+    public bool CompareMoneyInUnits { get; init; }
+
     /// <summary>Prefix of the paths in <see cref="FilterTranslationException.Errors"/>, as given to the parser (e.g. <c>["filters"]</c>).</summary>
     public IReadOnlyList<string> BasePath { get; init; } = [];
 
@@ -40,6 +47,7 @@ public sealed class FilterTranslationContext
         TimeZone = LocalCalendar.FindTimeZone(organization.TimeZone),
         FiscalYearStartMonth = organization.FiscalYearStartMonth,
         BasePath = basePath ?? [],
+        CompareMoneyInUnits = db.Database.IsSqlite(),
     };
 }
 
