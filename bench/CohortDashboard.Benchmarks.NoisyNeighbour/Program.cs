@@ -24,8 +24,9 @@ const int ClientTimeoutSeconds = 180;
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(ClientTimeoutSeconds) };
 var contosoKey = await CreateContosoKeyAsync();
 
-// The demo data covers the 24 months before the day it was generated; the ranges follow today.
-var today = DateOnly.FromDateTime(DateTime.UtcNow);
+// The demo data covers the 24 months before the day it was generated; the ranges follow the app's own today (its
+// clock, in Northwind's timezone), as CashRunway's asOfDate reports it.
+var today = await AppTodayAsync();
 var heavyBody = $$$"""
     {"pixelId":"demo-pixel","granularity":"week","timezone":"Asia/Tokyo",
      "measures":["orders.cohort_retention_percent","orders.ltv_cohort_net_revenue","orders.customers_cohort"],
@@ -96,6 +97,8 @@ async Task<string> CreateContosoKeyAsync()
     {
         BaseAddress = baseAddress,
     };
+    // Cookie-authenticated writes must come from our own origin (the CSRF rule), as a page of the app would send them.
+    admin.DefaultRequestHeaders.Add("Origin", baseAddress.GetLeftPart(UriPartial.Authority));
     var page = await admin.GetStringAsync("/signin");
     var token = WebUtility.HtmlDecode(Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
     using var signIn = await admin.PostAsync("/signin/demo", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -119,3 +122,13 @@ static double Percentile(IReadOnlyList<double> values, double p)
 
 static void Print(string name, IReadOnlyList<double> ms) =>
     Console.WriteLine($"{name,-22} n={ms.Count,2}  p50 {Median(ms),8:0} ms  p95 {Percentile(ms, 0.95),8:0} ms  max {ms.Max(),8:0} ms");
+
+async Task<DateOnly> AppTodayAsync()
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, "/api/agent/cohorts/summary");
+    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", northwindKey);
+    using var response = await http.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+    return DateOnly.Parse(body.GetProperty("asOfDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+}

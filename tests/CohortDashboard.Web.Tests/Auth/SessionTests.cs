@@ -121,7 +121,8 @@ public sealed class SessionExpiryTests : IAsyncLifetime
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
+    // Pinned, and on the eve of New York's spring DST change: the 25 hours the tests walk through cross it.
+    private readonly ManualClock clock = new(new DateTimeOffset(2026, 3, 7, 20, 0, 0, TimeSpan.Zero));
     private readonly ClockedApp factory;
 
     public SessionExpiryTests() => factory = new ClockedApp(clock);
