@@ -189,13 +189,8 @@ public static class AccountCohortEndpoints
 
     private static async Task<(JsonElement Body, ValidationProblem? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        var (document, problem) = await JsonBody.ReadAsync(request, ct);
-        if (problem is not null) return (default, QueryValues.Invalid(problem));
-        using (document)
-        {
-            if (document!.RootElement.ValueKind == JsonValueKind.Object) return (document.RootElement.Clone(), null);
-        }
-        return (default, QueryValues.Invalid("body", $"The body must be a JSON object like {CustomBodyExample}."));
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, CustomBodyExample, ct);
+        return (body, problem is null ? null : QueryValues.Invalid(problem));
     }
 
     private static string? Name(JsonElement body) =>

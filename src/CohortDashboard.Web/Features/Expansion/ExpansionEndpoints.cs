@@ -125,12 +125,8 @@ public static class ExpansionEndpoints
     private static async Task<Results<Ok<SignalPatchResponse>, ValidationProblem, ProblemHttpResult>> PatchSignalAsync(
         HttpRequest request, ClaimsPrincipal user, SignalStatusService statuses, CancellationToken ct)
     {
-        var (document, problem) = await JsonBody.ReadAsync(request, ct);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, """{"signal_id": "123", "status": "pitched"}""", ct);
         if (problem is not null) return QueryValues.Invalid(problem);
-        JsonElement body;
-        using (document) body = document!.RootElement.Clone();
-        if (body.ValueKind != JsonValueKind.Object)
-            return QueryValues.Invalid("body", "The body must be a JSON object like {\"signal_id\": \"123\", \"status\": \"pitched\"}.");
 
         var errors = new Dictionary<string, string[]>();
         long signalId = 0;

@@ -50,6 +50,21 @@ public static class JsonBody
         return (document, null);
     }
 
+    /// <summary>
+    /// The body as a JSON object (cloned, nothing to dispose), or why it was refused; a body of another kind is refused
+    /// with <paramref name="example"/> as the shape to send.
+    /// </summary>
+    public static async Task<(JsonElement Body, JsonBodyProblem? Problem)> ReadObjectAsync(HttpRequest request, string example, CancellationToken ct)
+    {
+        var (document, problem) = await ReadAsync(request, ct);
+        if (problem is not null) return (default, problem);
+        using (document)
+        {
+            if (document!.RootElement.ValueKind == JsonValueKind.Object) return (document.RootElement.Clone(), null);
+        }
+        return (default, new JsonBodyProblem([], $"The body must be a JSON object like {example}."));
+    }
+
     private static JsonBodyProblem TooLarge() =>
         new([], string.Create(CultureInfo.InvariantCulture, $"The body is larger than {MaxBytes / 1024:N0} KiB, the most this route accepts."));
 }
