@@ -16,16 +16,15 @@ public static class CohortCsv
     public static string Matrix(CohortAnalysis analysis)
     {
         var csv = new StringBuilder();
-        var grouped = analysis.Groups.Count != 1 || analysis.Groups[0].Group != CohortMatrixBuilder.AllGroup;
-        IEnumerable<object?> Lead(string group) => grouped ? [group] : [];
-        CsvWriter.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size", .. analysis.OffsetLabels]);
+        var lead = GroupColumn.For(analysis.Groups.Select(g => g.Group));
+        CsvWriter.WriteRow(csv, [.. lead.Header, "cohort", "cohort_start", "size", .. analysis.OffsetLabels]);
         foreach (var matrix in analysis.Groups)
         {
             foreach (var row in matrix.Rows)
             {
-                CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
+                CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
             }
-            CsvWriter.WriteRow(csv, [.. Lead(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
+            CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
         }
         return csv.ToString();
     }
@@ -37,14 +36,14 @@ public static class CohortCsv
     public static string ProjectedLtv(CohortProjectionResult projection)
     {
         var csv = new StringBuilder();
-        var grouped = projection.Groups.Count != 1 || projection.Groups[0].Group != CohortMatrixBuilder.AllGroup;
-        CsvWriter.WriteRow(csv, [.. grouped ? ["group"] : Array.Empty<object?>(), "cohort", "cohort_start", "size",
+        var lead = GroupColumn.For(projection.Groups.Select(g => g.Group));
+        CsvWriter.WriteRow(csv, [.. lead.Header, "cohort", "cohort_start", "size",
             .. CohortProjections.LtvHorizons.SelectMany(h => new object?[] { $"ltv_{h}", $"ltv_{h}_lower", $"ltv_{h}_upper", $"ltv_{h}_status" })]);
         foreach (var group in projection.Groups)
         {
             foreach (var row in projection.ShownRows(group))
             {
-                CsvWriter.WriteRow(csv, [.. grouped ? [group.Group] : Array.Empty<object?>(), row.Label, row.Start, row.Size,
+                CsvWriter.WriteRow(csv, [.. lead.Cell(group.Group), row.Label, row.Start, row.Size,
                     .. row.Ltv.SelectMany(l => new object?[]
                     {
                         l.Value?.Value, l.Value?.Lower, l.Value?.Upper, l.Observed ? "observed" : l.Value is null ? l.Missing : "projected",
@@ -64,4 +63,18 @@ public static class CohortCsv
         }
         return csv.ToString();
     }
+}
+
+/// <summary>The leading <c>group</c> column of a cohort CSV: present only when the view is broken down.</summary>
+internal sealed record GroupColumn(bool Present)
+{
+    public static GroupColumn For(IEnumerable<string> groups)
+    {
+        var names = groups.Take(2).ToList();
+        return new(names.Count != 1 || names[0] != CohortMatrixBuilder.AllGroup);
+    }
+
+    public object?[] Header => Present ? ["group"] : [];
+
+    public object?[] Cell(string group) => Present ? [group] : [];
 }
