@@ -2,7 +2,7 @@ using System.Data.Common;
 using CohortDashboard.Data.Tenancy;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,10 +53,8 @@ public static class DataServiceCollectionExtensions
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
         }
-        // Our migrations are written by hand (no EF design-time package on our feed), so there is no model snapshot
-        // and EF would always report "pending model changes" and refuse to migrate. The schema is kept equal to the
-        // model by MigrationSchemaTests instead.
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        // One assembly holds a migration set per provider; EF must see only this provider's.
+        options.ReplaceService<IMigrationsAssembly, Migrations.ProviderMigrationsAssembly>();
         return options;
     }
 

@@ -7,8 +7,9 @@ namespace CohortDashboard.Data;
 public static class DatabaseInitializer
 {
     /// <summary>
-    /// Applies pending migrations with a system-scoped context (call once at start-up, before serving). For SQLite it
-    /// also switches the file to WAL journal mode, so the web app's writer and its readers do not block each other.
+    /// Applies pending migrations with a system-scoped context (call once at start-up, before serving). A database made
+    /// by the hand-written migrations of release 0.1 is taken over in place first. For SQLite it also switches the file
+    /// to WAL journal mode, so the web app's writer and its readers do not block each other.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
@@ -25,6 +26,7 @@ public static class DatabaseInitializer
             // Persistent for the file; "memory" comes back for in-memory databases, which is fine.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        await Migrations.HandWrittenMigrationHistory.AdoptAsync(db, ct);
         await db.Database.MigrateAsync(ct);
     }
 

@@ -69,7 +69,7 @@ public sealed class PostgreSqlTests
 
     private static List<string> Canon<T>(IEnumerable<T> rows) where T : notnull => rows.Select(r => RowCanon.Row(r)).ToList();
 
-    private static async Task<List<string>> DescribeAsync(PostgresTempDatabase database)
+    internal static async Task<List<string>> DescribeAsync(PostgresTempDatabase database)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Ct);

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using CohortDashboard.Data.Demo;
+using CohortDashboard.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CohortDashboard.Data.Tests.Migrations;
+
+/// <summary>
+/// A database made by main's hand-written migrations (their SQL, captured in Fixtures/ before they were replaced),
+/// holding data, is started on by the generated migrations: its history is taken over, nothing is recreated and no row
+/// is lost, and the result is the schema a new database gets.
+/// </summary>
+public sealed class UpgradeInPlaceTests
+{
+    private static readonly DateOnly AsOf = new(2026, 6, 15);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MigrateAsync_SqliteMadeByHandWrittenMigrations_UpgradesKeepingEveryRow()
+    {
+        using var old = new TestDatabase("old");
+        using var fresh = new TestDatabase("fresh");
+        await using (var connection = old.OpenRaw())
+            await ExecuteAsync(connection, Fixture("Sqlite"));
+
+        await using (var db = old.System()) await SeedAsync(db);
+        var before = await ReadEverythingAsync(old.System);
+
+        await old.MigrateAsync();
+        await fresh.MigrateAsync();
+
+        await AssertUpgradedAsync(old.System, before);
+        Assert.Equal(MigrationSchemaTests.DescribeSchema(fresh), MigrationSchemaTests.DescribeSchema(old));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_PostgreSqlMadeByHandWrittenMigrations_UpgradesKeepingEveryRow()
+    {
+        await using var old = await PostgresTempDatabase.CreateAsync();
+        await using var fresh = await PostgresTempDatabase.CreateAsync();
+        await using (var connection = new NpgsqlConnection(old.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await ExecuteAsync(connection, Fixture("PostgreSQL"));
+        }
+
+        await using (var db = old.System()) await SeedAsync(db);
+        var before = await ReadEverythingAsync(old.System);
+
+        await using (var db = old.System()) await DatabaseInitializer.MigrateAsync(db, Ct);
+        await using (var db = fresh.System()) await DatabaseInitializer.MigrateAsync(db, Ct);
+
+        await AssertUpgradedAsync(old.System, before);
+        Assert.Equal(await PostgreSqlTests.DescribeAsync(fresh), await PostgreSqlTests.DescribeAsync(old));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_HandWrittenHistoryIncomplete_RefusesAndChangesNothing()
+    {
+        using var old = new TestDatabase("old");
+        await using (var connection = old.OpenRaw())
+        {
+            await ExecuteAsync(connection, Fixture("Sqlite"));
+            await ExecuteAsync(connection, """DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205000000_AuthSessions'""");
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(old.MigrateAsync);
+
+        Assert.Contains("20261204000000_SignalAndAnomalySettings", error.Message);
+        await using var db = old.System();
+        Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts", "20261204000000_SignalAndAnomalySettings"],
+            await db.Database.GetAppliedMigrationsAsync(Ct));
+    }
+
+    private static string Fixture(string provider) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Migrations", "Fixtures", $"main-{provider}.sql"));
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task SeedAsync(CohortDbContext system)
+    {
+        await DemoSeeder.SeedAsync(system, 0.05, AsOf, 7, Ct);
+        system.AuthSessions.Add(new AuthSession
+        {
+            Id = "session-before-upgrade", OrgId = DemoDataGenerator.NorthwindOrgId, Subject = "demo-admin", Ticket = [1, 2, 3],
+            CreatedAt = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc), LastSeenAt = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc),
+            ExpiresAt = new DateTime(2026, 6, 2, 0, 0, 0, DateTimeKind.Utc), AbsoluteExpiresAt = new DateTime(2026, 6, 8, 0, 0, 0, DateTimeKind.Utc),
+        });
+        await system.SaveChangesAsync(Ct);
+    }
+
+    /// <summary>Every table's row count, and every row of the tables the seed fills, in canonical text.</summary>
+    private static async Task<List<string>> ReadEverythingAsync(Func<CohortDbContext> open)
+    {
+        await using var db = open();
+        var lines = new List<string>();
+        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).Distinct().Order(StringComparer.Ordinal))
+        {
+            var count = "SELECT COUNT(*) AS \"Value\" FROM \"" + table + "\""; // names from our own model
+            lines.Add($"{table}: {await db.Database.SqlQueryRaw<int>(count).SingleAsync(Ct)}");
+        }
+        lines.AddRange((await db.Organizations.AsNoTracking().OrderBy(o => o.Id).ToListAsync(Ct)).Select(r => RowCanon.Row(r)));
+        lines.AddRange((await db.Accounts.AsNoTracking().OrderBy(o => o.Id).ToListAsync(Ct)).Select(r => RowCanon.Row(r)));
+        lines.AddRange((await db.AccountProducts.AsNoTracking().OrderBy(o => o.Id).ToListAsync(Ct)).Select(r => RowCanon.Row(r)));
+        lines.AddRange((await db.Orders.AsNoTracking().OrderBy(o => o.Id).ToListAsync(Ct)).Select(r => RowCanon.Row(r)));
+        lines.AddRange((await db.AuthSessions.AsNoTracking().ToListAsync(Ct)).Select(r => RowCanon.Row(r)));
+        return lines;
+    }
+
+    private static async Task AssertUpgradedAsync(Func<CohortDbContext> open, List<string> before)
+    {
+        Assert.Contains(before, line => line.StartsWith("orders: ", StringComparison.Ordinal) && line != "orders: 0");
+        Assert.Equal(before, await ReadEverythingAsync(open));
+        await using (var db = open())
+        {
+            Assert.Equal([MigrationSchemaTests.BaselineId], await db.Database.GetAppliedMigrationsAsync(Ct));
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        }
+        // Identities carry on after the old rows.
+        await using (var db = open())
+        {
+            var maxId = await db.Accounts.MaxAsync(a => a.Id, Ct);
+            var account = new Account
+            {
+                OrgId = DemoDataGenerator.NorthwindOrgId, ExternalId = "acc-after-upgrade", Name = "After", Territory = "West",
+                OwnerId = "rep-01", UserType = "business", CreatedAt = new DateTime(2026, 6, 15, 0, 0, 0, DateTimeKind.Utc),
+            };
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync(Ct);
+            Assert.Equal(maxId + 1, account.Id);
+        }
+    }
+}
