@@ -132,6 +132,25 @@ public sealed class SettingsApiTests(SeededApp app) : IClassFixture<SeededApp>
         using (var r = await key.GetAsync("/api/settings", Ct)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 
+    [Theory]
+    [InlineData("import:write", 403, 403)]
+    [InlineData("cohorts:read", 200, 403)]
+    [InlineData("READ_SUMMARY", 200, 403)]
+    [InlineData("settings:write", 200, 200)]
+    public async Task Access_ApiKeyScopes_ReadWithAnyReadScope_WriteOnlyWithSettingsWrite(string scope, int get, int put)
+    {
+        using var admin = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Admin);
+        using var created = await admin.PostAsJsonAsync("/api/keys", new { name = "settings " + scope, scopes = new[] { scope } }, Ct);
+        created.EnsureSuccessStatusCode();
+        using var key = DemoSession.CreateClient(app.Factory);
+        key.DefaultRequestHeaders.Add("X-API-Key", (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString());
+
+        using var getResponse = await key.GetAsync("/api/settings", Ct);
+        using var putResponse = await key.PutAsync("/api/settings", Body("{}"), Ct);
+
+        Assert.Equal((get, put), ((int)getResponse.StatusCode, (int)putResponse.StatusCode));
+    }
+
     [Fact]
     public async Task OrgScope_ContosoAdmin_ReadsAndChangesOnlyContoso()
     {
