@@ -35,6 +35,13 @@ public sealed class SettingsService(IDbContextFactory<CohortDbContext> dbFactory
         return OrgSettingsValues.From(await db.Organizations.AsNoTracking().SingleAsync(ct));
     }
 
+    /// <summary>When the org's stored results went stale (a settings change or an import), or null when they are current.</summary>
+    public async Task<DateTime?> GetResultsStaleSinceAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(ct);
+    }
+
     public async Task<SettingsPageModel> GetPageAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
