@@ -254,7 +254,7 @@ public sealed class SettingsApiTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Fact]
-    public async Task Put_SignalWeights_MarksResultsStale_CurrencyDoesNot()
+    public async Task Put_SignalWeights_MarksResultsStaleAndPagesSaySo_CurrencyDoesNot()
     {
         var (org, client) = await OwnOrgAsync();
         Task<DateTime?> StaleAsync() => org.WithScopeAsync(app.Factory, async sp =>
@@ -263,11 +263,22 @@ public sealed class SettingsApiTests(SeededApp app) : IClassFixture<SeededApp>
             return await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(Ct);
         });
 
+        async Task<bool[]> PagesSayStaleAsync()
+        {
+            var pages = new List<bool>();
+            // The Cohorts page loads its results (and their stale notice) after the first render, so only these two here.
+            foreach (var path in new[] { "/affinity", "/signals" })
+                pages.Add((await client.GetStringAsync(path, Ct)).Contains("data-testid=\"results-stale\"", StringComparison.Ordinal));
+            return [.. pages];
+        }
+
         await PutAsync(client, """{"currency": "JPY"}""");
-        var afterCurrency = await StaleAsync();
+        var afterCurrency = (await StaleAsync(), await PagesSayStaleAsync());
         await PutAsync(client, """{"signal_weights": {"affinity": 0.3, "readiness": 0.35}}""");
 
-        Assert.Null(afterCurrency);
+        Assert.Null(afterCurrency.Item1);
+        Assert.Equal(new[] { false, false }, afterCurrency.Item2);
         Assert.NotNull(await StaleAsync());
+        Assert.Equal(new[] { true, true }, await PagesSayStaleAsync());
     }
 }
