@@ -34,7 +34,7 @@ public sealed class SettingsRecompute(IServiceScopeFactory scopes, IHostApplicat
     {
         var ct = lifetime.ApplicationStopping;
         var actor = new Actor(subject, Roles.Admin, null, false);
-        var started = DateTime.UtcNow;
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (true)
@@ -47,7 +47,7 @@ public sealed class SettingsRecompute(IServiceScopeFactory scopes, IHostApplicat
                     if (!result.Succeeded) logger.LogWarning("Recompute after a timezone change failed for org {OrgId}; results stay marked stale.", orgId);
                     return;
                 }
-                catch (JobBusyException) when (DateTime.UtcNow - started < GiveUpAfter)
+                catch (JobBusyException) when (waiting.Elapsed < GiveUpAfter)
                 {
                     await Task.Delay(RetryDelay, ct);
                 }
