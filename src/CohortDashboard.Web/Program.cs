@@ -10,6 +10,8 @@ using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Security;
+using CohortDashboard.Web.Features.Settings;
+using CohortDashboard.Web.Features.Setup;
 using CohortDashboard.Web.Features.Theme;
 
 if (await CommandLine.TryRunAsync(args)) return;
@@ -28,6 +30,8 @@ builder.Services.AddCohorts();
 builder.Services.AddExpansion();
 builder.Services.AddAccountCohorts();
 builder.Services.AddImport();
+builder.Services.AddSettings();
+builder.Services.AddSetup();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
@@ -49,6 +53,7 @@ app.MapCohorts();
 app.MapExpansion();
 app.MapAccountCohorts();
 app.MapImport();
+app.MapSettings();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

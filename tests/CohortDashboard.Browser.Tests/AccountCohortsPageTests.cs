@@ -164,14 +164,13 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
 
         await page.GotoAsync("/admin");
         await session.WaitForInteractiveAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Account cohorts" }).ClickAsync();
-        var health = page.Locator("[data-testid='setting-health'] input, input[data-testid='setting-health']").First;
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Settings" }).ClickAsync();
+        var health = page.Locator("[data-testid='setting-health_decline_points']");
         await Assertions.Expect(health).ToBeVisibleAsync(Slow);
         var before = await health.InputValueAsync();
-        await health.FillAsync(before == "12" ? "13" : "12");
-        await health.PressAsync("Tab");
+        await health.FillAsync(before.StartsWith("12") ? "13" : "12");
         await page.Locator("[data-testid='settings-save']").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid='settings-stale']")).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(page.Locator("[data-testid='settings-account-cohorts-stale']")).ToBeVisibleAsync(Slow);
 
         await page.GotoAsync("/account-cohorts");
         await session.WaitForInteractiveAsync();

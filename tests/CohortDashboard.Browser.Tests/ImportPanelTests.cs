@@ -20,7 +20,8 @@ public sealed class ImportPanelTests(BrowserFixture browser) : IClassFixture<Bro
         return int.Parse(size!.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
     }
 
-    private static async Task UploadAndImportAsync(IPage page, string fileName, string csv, string entity)
+    /// <summary>Uploads a CSV in Admin → Import and imports it (also used by the first-run setup test).</summary>
+    internal static async Task UploadAndImportAsync(IPage page, string fileName, string csv, string entity)
     {
         await page.Locator("[data-testid='import-file'], input[type=file]").First.SetInputFilesAsync(new FilePayload
         {

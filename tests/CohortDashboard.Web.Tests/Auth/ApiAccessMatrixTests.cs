@@ -27,6 +27,8 @@ public sealed class ApiAccessMatrixTests(ApiAccessMatrixTests.App app) : IClassF
         ScopedKeyOnly,
         /// <summary>Anyone signed in or any valid key.</summary>
         Authenticated,
+        /// <summary>Signed-in admins, or a key with any read scope (which scope: SettingsApiTests).</summary>
+        AdminOrReadingKey,
     }
 
     public sealed record Route(string Method, string Template, string Path, string? Body, Access Access, string? Scope)
@@ -39,6 +41,8 @@ public sealed class ApiAccessMatrixTests(ApiAccessMatrixTests.App app) : IClassF
     public static readonly Route[] Routes =
     [
         new("GET", "/api/me", "/api/me", null, Access.Authenticated, null),
+        new("GET", "/api/settings", "/api/settings", null, Access.AdminOrReadingKey, null),
+        new("PUT", "/api/settings", "/api/settings", "{}", Access.AdminOrScopedKey, ApiScopes.SettingsWrite),
         new("GET", "/api/expansion/affinity", "/api/expansion/affinity", null, Access.SessionOrScopedKey, ApiScopes.ExpansionRead),
         new("POST", "/api/expansion/affinity", "/api/expansion/affinity", null, Access.AdminOrScopedKey, ApiScopes.ExpansionWrite),
         new("GET", "/api/expansion/signals", "/api/expansion/signals", null, Access.SessionOrScopedKey, ApiScopes.ExpansionRead),
@@ -107,7 +111,7 @@ public sealed class ApiAccessMatrixTests(ApiAccessMatrixTests.App app) : IClassF
         (_, Caller.Anonymous) => 401,
         (Access.ScopedKeyOnly, Caller.Admin or Caller.Analyst or Caller.AccountManager) => 401,
         (Access.AdminSession, Caller.KeyWithScope or Caller.KeyWithoutScope) => 403,
-        (Access.AdminSession or Access.AdminOrScopedKey, Caller.Analyst or Caller.AccountManager) => 403,
+        (Access.AdminSession or Access.AdminOrScopedKey or Access.AdminOrReadingKey, Caller.Analyst or Caller.AccountManager) => 403,
         (_, Caller.KeyWithoutScope) => 403,
         _ => null,
     };

@@ -22,6 +22,7 @@ public static class AccountCohortJobs
 
     public const string GeneratedAction = "cohort_definitions.generated";
     public const string RecomputedAction = "cohort_snapshots.recomputed";
+    /// <summary>Settings saves of the former account-cohort panel; still read, so such a save before any recompute keeps counting.</summary>
     public const string SettingsAction = "account_cohort_settings.updated";
 
     internal static readonly CohortType[] AutoTypes = [CohortType.Vintage, CohortType.Segment, CohortType.Territory, CohortType.Rep];

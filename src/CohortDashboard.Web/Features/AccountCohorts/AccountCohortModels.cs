@@ -140,15 +140,6 @@ public sealed record ComparisonResponse(
     [property: JsonPropertyName("cohorts")] IReadOnlyList<ComparisonRecord> Cohorts,
     [property: JsonPropertyName("months")] int Months);
 
-/// <summary>The account-cohort settings (Admin page), as stored on the organization.</summary>
-public sealed record AccountCohortSettings(
-    [property: JsonPropertyName("churn_definition")] string ChurnDefinition,
-    [property: JsonPropertyName("fiscal_year_start_month")] int FiscalYearStartMonth,
-    [property: JsonPropertyName("nrr_warning_below")] decimal NrrWarningBelow,
-    [property: JsonPropertyName("nrr_critical_below")] decimal NrrCriticalBelow,
-    [property: JsonPropertyName("health_decline_points")] decimal HealthDeclinePoints,
-    [property: JsonPropertyName("churn_acceleration_periods")] int ChurnAccelerationPeriods);
-
 /// <summary>
 /// Whether the stored snapshots are behind what they are computed from, and why: settings saved, or accounts, products
 /// or contracts imported, after the last recompute (each null when it did not happen since).

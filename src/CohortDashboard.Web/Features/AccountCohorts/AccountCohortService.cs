@@ -11,6 +11,7 @@ using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Audit;
 using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Platform;
+using CohortDashboard.Web.Features.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace CohortDashboard.Web.Features.AccountCohorts;
@@ -373,51 +374,6 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
 
     // ---------------------------------------------------------------- settings and staleness
 
-    public async Task<AccountCohortSettings> GetSettingsAsync(CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
-        return SettingsOf(org);
-    }
-
-    /// <summary>
-    /// Saves the settings with an audit row (before/after). A change marks the stored snapshots stale until the next
-    /// recompute; a fiscal-year change also calls for regenerating the vintages. Returns errors keyed by field, or null.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, string[]>?> SaveSettingsAsync(string actor, AccountCohortSettings settings, CancellationToken ct)
-    {
-        var errors = Validate(settings);
-        if (errors.Count > 0) return errors;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var org = await db.Organizations.OrderBy(o => o.Id).FirstAsync(ct);
-        var before = SettingsOf(org);
-        if (before == settings) return null;
-        org.Settings.ChurnDefinition = EnumNames.FromSnake<ChurnDefinition>(settings.ChurnDefinition);
-        org.FiscalYearStartMonth = settings.FiscalYearStartMonth;
-        org.Settings.NrrWarningBelow = settings.NrrWarningBelow;
-        org.Settings.NrrCriticalBelow = settings.NrrCriticalBelow;
-        org.Settings.HealthDeclinePoints = settings.HealthDeclinePoints;
-        org.Settings.ChurnAccelerationPeriods = settings.ChurnAccelerationPeriods;
-        db.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, AccountCohortJobs.SettingsAction, "organization",
-            Id(org.Id), before, settings));
-        await db.SaveChangesAsync(ct);
-        return null;
-    }
-
-    /// <summary>Field errors of <paramref name="settings"/> (empty when valid).</summary>
-    public static Dictionary<string, string[]> Validate(AccountCohortSettings settings)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (settings.ChurnDefinition is not ("revenue" or "logo")) errors["churn_definition"] = ["churn_definition must be revenue or logo."];
-        if (settings.FiscalYearStartMonth is < 1 or > 12) errors["fiscal_year_start_month"] = ["fiscal_year_start_month must be 1-12."];
-        if (settings.NrrWarningBelow is <= 0 or > 1000) errors["nrr_warning_below"] = ["nrr_warning_below must be above 0 and at most 1000."];
-        if (settings.NrrCriticalBelow <= 0 || settings.NrrCriticalBelow > settings.NrrWarningBelow)
-            errors["nrr_critical_below"] = ["nrr_critical_below must be above 0 and not above nrr_warning_below."];
-        if (settings.HealthDeclinePoints is <= 0 or > 100) errors["health_decline_points"] = ["health_decline_points must be above 0 and at most 100."];
-        if (settings.ChurnAccelerationPeriods is < 1 or > 12) errors["churn_acceleration_periods"] = ["churn_acceleration_periods must be 1-12."];
-        return errors;
-    }
-
     /// <summary>Whether the settings changed after the last recompute (the page shows a notice until the next one).</summary>
     public async Task<StaleState> GetStaleStateAsync(CancellationToken ct)
     {
@@ -434,7 +390,7 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     {
         var computed = await LatestAsync(db, AccountCohortJobs.RecomputedAction, ct);
         var afterId = computed?.Id ?? 0;
-        var settings = await LatestAsync(db, AccountCohortJobs.SettingsAction, ct);
+        var settings = await SettingsChangedAfterAsync(db, afterId, ct);
         // Imports since the recompute, newest first; one that changed nothing (a re-import) leaves the numbers right.
         // Before any recompute there are no snapshots for an import to make stale.
         DateTime? imported = null;
@@ -445,7 +401,31 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
                 .OrderByDescending(e => e.Id).Select(e => new { e.At, e.After }).ToListAsync(ct);
             imported = imports.FirstOrDefault(e => ImportService.ChangedRows(e.After))?.At;
         }
-        return new StaleState(settings is { } s && s.Id > afterId ? s.At : null, imported, computed?.At);
+        return new StaleState(settings, imported, computed?.At);
+    }
+
+    /// <summary>When a settings save after audit row <paramref name="afterId"/> last changed a setting snapshots depend on.</summary>
+    private static async Task<DateTime?> SettingsChangedAfterAsync(CohortDbContext db, long afterId, CancellationToken ct)
+    {
+        var saves = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Id > afterId && (e.Action == SettingsService.AuditAction || e.Action == AccountCohortJobs.SettingsAction))
+            .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.After }).ToListAsync(ct);
+        return saves.FirstOrDefault(e => e.Action == AccountCohortJobs.SettingsAction || ChangesSnapshotSettings(e.After))?.At;
+    }
+
+    private static bool ChangesSnapshotSettings(string? after)
+    {
+        if (after is null) return false;
+        try
+        {
+            using var changed = JsonDocument.Parse(after);
+            return changed.RootElement.ValueKind == JsonValueKind.Object && changed.RootElement.EnumerateObject()
+                .Any(p => SettingsFields.IsKnown(p.Name) && SettingsFields.Field(p.Name).Effect == SettingEffect.AccountCohorts);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static Task<AuditEvent?> LatestAsync(CohortDbContext db, string action, CancellationToken ct) =>
@@ -455,10 +435,6 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
 
     internal static AnomalyThresholds Thresholds(OrgSettings s) =>
         new(s.NrrWarningBelow, s.NrrCriticalBelow, s.HealthDeclinePoints, s.ChurnAccelerationPeriods);
-
-    private static AccountCohortSettings SettingsOf(Organization org) => new(
-        org.Settings.ChurnDefinition.ToSnake(), org.FiscalYearStartMonth, org.Settings.NrrWarningBelow, org.Settings.NrrCriticalBelow,
-        org.Settings.HealthDeclinePoints, org.Settings.ChurnAccelerationPeriods);
 
     private static (FilterNode? Node, IReadOnlyDictionary<string, string[]>? Errors) Parse(JsonElement criteria)
     {

@@ -62,8 +62,9 @@ public static class ApiScopes
     public const string ExpansionRead = "expansion:read";
     public const string ExpansionWrite = "expansion:write";
     public const string ImportWrite = "import:write";
+    public const string SettingsWrite = "settings:write";
 
-    public static readonly string[] All = [ReadSummary, AnalyticsRead, CohortsRead, CohortsWrite, ExpansionRead, ExpansionWrite, ImportWrite];
+    public static readonly string[] All = [ReadSummary, AnalyticsRead, CohortsRead, CohortsWrite, ExpansionRead, ExpansionWrite, ImportWrite, SettingsWrite];
 }
 
 /// <summary>Reads our claims off a principal.</summary>

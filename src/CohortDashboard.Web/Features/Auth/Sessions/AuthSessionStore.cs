@@ -74,6 +74,8 @@ public sealed class AuthSessionStore(
             AbsoluteExpiresAt = absolute,
             UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, 256)],
         });
+        // Who signed in and when, for Admin → Users (first and last sign-in), saved with the session.
+        db.AuditEvents.Add(Settings.UsersService.SignInRecord(user, now));
         await db.SaveChangesAsync(cancellationToken);
         return id;
     }
