@@ -48,10 +48,14 @@ public abstract class ComponentTest : BunitContext
     /// Resolves services the test did not register from a scope of the real, seeded app (its database and services),
     /// scoped to <paramref name="orgId"/> as a signed-in circuit would be.
     /// </summary>
-    protected void UseApp(IServiceProvider appServices, long orgId)
+    protected void UseApp(IServiceProvider appServices, long orgId) =>
+        Services.AddFallbackServiceProvider(OrgScopeIn(appServices, orgId).ServiceProvider);
+
+    /// <summary>A scope of the app's services working for <paramref name="orgId"/>, as a request or circuit of that org does.</summary>
+    public static AsyncServiceScope OrgScopeIn(IServiceProvider appServices, long orgId)
     {
-        var scope = appServices.CreateScope();
+        var scope = appServices.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CohortDashboard.Data.Tenancy.OrgScope>().Set(orgId);
-        Services.AddFallbackServiceProvider(scope.ServiceProvider);
+        return scope;
     }
 }

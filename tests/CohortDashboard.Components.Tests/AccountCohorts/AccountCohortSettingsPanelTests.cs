@@ -1,3 +1,4 @@
+using CohortDashboard.Testing;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.Auth;
@@ -6,12 +7,12 @@ using MudBlazor;
 namespace CohortDashboard.Components.Tests.AccountCohorts;
 
 /// <summary>Admin → Account cohorts settings over the real service: current values, server validation, stale notice.</summary>
-public sealed class AccountCohortSettingsPanelTests : ComponentTest, IClassFixture<AppFixture>
+public sealed class AccountCohortSettingsPanelTests : ComponentTest, IClassFixture<SeededApp>
 {
-    public AccountCohortSettingsPanelTests(AppFixture app)
+    public AccountCohortSettingsPanelTests(SeededApp app)
     {
         SignInAs(Roles.Admin, DemoDataGenerator.ContosoOrgId, "bunit-admin");
-        UseApp(app.Services, DemoDataGenerator.ContosoOrgId);
+        UseApp(app.Factory.Services, DemoDataGenerator.ContosoOrgId);
         Render<MudSnackbarProvider>();
     }
 

@@ -1,3 +1,4 @@
+using CohortDashboard.Testing;
 using System.Text.Json;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Web.Features.AccountCohorts;
@@ -8,21 +9,20 @@ using MudBlazor;
 namespace CohortDashboard.Components.Tests.AccountCohorts;
 
 /// <summary>The custom-cohort builder over the real account-cohort service: empty new conditions, live count, save.</summary>
-public sealed class CustomCohortBuilderTests : ComponentTest, IClassFixture<AppFixture>
+public sealed class CustomCohortBuilderTests : ComponentTest, IClassFixture<SeededApp>
 {
-    private readonly AppFixture app;
+    private readonly SeededApp app;
 
-    public CustomCohortBuilderTests(AppFixture app)
+    public CustomCohortBuilderTests(SeededApp app)
     {
         this.app = app;
         SignInAs(Roles.Admin, DemoDataGenerator.NorthwindOrgId, "bunit-admin");
-        UseApp(app.Services, DemoDataGenerator.NorthwindOrgId);
+        UseApp(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
     }
 
     private async Task<int?> PreviewAsync(string criteria)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CohortDashboard.Data.Tenancy.OrgScope>().Set(DemoDataGenerator.NorthwindOrgId);
+        await using var scope = OrgScopeIn(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
         using var document = JsonDocument.Parse(criteria);
         return (await scope.ServiceProvider.GetRequiredService<AccountCohortService>().PreviewAsync(document.RootElement, CancellationToken.None)).Count;
     }

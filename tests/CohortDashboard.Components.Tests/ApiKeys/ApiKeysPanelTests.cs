@@ -1,3 +1,4 @@
+using CohortDashboard.Testing;
 using Bunit;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Web.Features.ApiKeys;
@@ -7,12 +8,12 @@ using MudBlazor;
 namespace CohortDashboard.Components.Tests.ApiKeys;
 
 /// <summary>Admin → API keys against the real key service and database: the secret is shown once; revoking asks first.</summary>
-public sealed class ApiKeysPanelTests : ComponentTest, IClassFixture<AppFixture>
+public sealed class ApiKeysPanelTests : ComponentTest, IClassFixture<SeededApp>
 {
-    public ApiKeysPanelTests(AppFixture app)
+    public ApiKeysPanelTests(SeededApp app)
     {
         SignInAs(Roles.Admin, DemoDataGenerator.ContosoOrgId, "bunit-admin");
-        UseApp(app.Services, DemoDataGenerator.ContosoOrgId);
+        UseApp(app.Factory.Services, DemoDataGenerator.ContosoOrgId);
     }
 
     private IRenderedComponent<ApiKeysPanel> CreateKey(string name)

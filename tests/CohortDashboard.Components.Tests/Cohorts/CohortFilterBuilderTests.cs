@@ -1,3 +1,4 @@
+using CohortDashboard.Testing;
 using Bunit;
 using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Data.Demo;
@@ -7,15 +8,15 @@ using CohortDashboard.Web.Features.Cohorts;
 namespace CohortDashboard.Components.Tests.Cohorts;
 
 /// <summary>The Cohorts page's filter builder: conditions, validation, readable chips and the §8 JSON it emits.</summary>
-public sealed class CohortFilterBuilderTests : ComponentTest, IClassFixture<AppFixture>
+public sealed class CohortFilterBuilderTests : ComponentTest, IClassFixture<SeededApp>
 {
     private const string SegmentIsSmb = """{"and":[{"field":"account.segment","op":"equals","value":"SMB"}]}""";
     private readonly List<FilterNode?> emitted = [];
 
-    public CohortFilterBuilderTests(AppFixture app)
+    public CohortFilterBuilderTests(SeededApp app)
     {
         SignInAs(Roles.Analyst);
-        UseApp(app.Services, DemoDataGenerator.NorthwindOrgId);
+        UseApp(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
     }
 
     private static FilterNode Parse(string json)

@@ -1,3 +1,4 @@
+using CohortDashboard.Testing;
 using AngleSharp.Dom;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Web.Features.Auth;
@@ -13,13 +14,12 @@ public sealed class SignalKanbanTests : ComponentTest, IClassFixture<SignalKanba
     /// <summary>The seeded app with the affinity matrix computed and signals generated once for Northwind.</summary>
     public sealed class SignalsApp : IAsyncLifetime
     {
-        public AppFixture App { get; } = new();
+        public SeededApp App { get; } = new();
 
         public async ValueTask InitializeAsync()
         {
             await App.InitializeAsync();
-            await using var scope = App.Services.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CohortDashboard.Data.Tenancy.OrgScope>().Set(DemoDataGenerator.NorthwindOrgId);
+            await using var scope = OrgScopeIn(App.Factory.Services, DemoDataGenerator.NorthwindOrgId);
             var expansion = scope.ServiceProvider.GetRequiredService<ExpansionService>();
             var admin = new Actor("bunit-admin", Roles.Admin, null, false);
             await expansion.RecomputeAffinityAsync(admin, CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class SignalKanbanTests : ComponentTest, IClassFixture<SignalKanba
     public SignalKanbanTests(SignalsApp signals)
     {
         this.signals = signals;
-        UseApp(signals.App.Services, DemoDataGenerator.NorthwindOrgId);
+        UseApp(signals.App.Factory.Services, DemoDataGenerator.NorthwindOrgId);
     }
 
     private IRenderedComponent<SignalKanban> RenderBoard()
@@ -49,8 +49,7 @@ public sealed class SignalKanbanTests : ComponentTest, IClassFixture<SignalKanba
 
     private async Task<string> StatusAsync(long id)
     {
-        await using var scope = signals.App.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CohortDashboard.Data.Tenancy.OrgScope>().Set(DemoDataGenerator.NorthwindOrgId);
+        await using var scope = OrgScopeIn(signals.App.Factory.Services, DemoDataGenerator.NorthwindOrgId);
         return (await scope.ServiceProvider.GetRequiredService<ExpansionService>().GetSignalAsync(id, CancellationToken.None))!.Status;
     }
 
