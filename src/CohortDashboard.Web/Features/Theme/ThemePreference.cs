@@ -21,7 +21,8 @@ public sealed class ThemePreference(IJSRuntime js)
     public bool IsDark(HttpContext context)
     {
         var user = CurrentUser.From(context.User);
-        return user is not null && context.Request.Cookies[CookieName(user)] == Dark;
+        // "material-dark" is what the cookie held before the move to MudBlazor; a saved choice survives the upgrade.
+        return user is not null && context.Request.Cookies[CookieName(user)] is Dark or "material-dark";
     }
 
     /// <summary>Stores the choice in the user's cookie, read by <see cref="IsDark"/> on the next full page load.</summary>
