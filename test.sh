@@ -52,7 +52,7 @@ echo "==> Building"
 dotnet build CohortDashboard.sln -nologo -clp:ErrorsOnly
 
 status=0
-for project in tests/CohortDashboard.Analytics.Tests tests/CohortDashboard.Data.Tests tests/CohortDashboard.Web.Tests tests/CohortDashboard.Browser.Tests; do
+for project in tests/CohortDashboard.Analytics.Tests tests/CohortDashboard.Data.Tests tests/CohortDashboard.Web.Tests tests/CohortDashboard.Components.Tests tests/CohortDashboard.Browser.Tests; do
   name=$(basename "$project")
   echo "==> $name"
   if ! dotnet test "$project" --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log"; then

@@ -16,41 +16,13 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         return session.Page;
     }
 
-    /// <summary>
-    /// Opens the last Radzen dropdown with <paramref name="testId"/> and picks an item from its own list (found through
-    /// aria-controls, so another row's list cannot answer). A re-render between opening and picking closes the popup,
-    /// so the open is retried.
-    /// </summary>
-    private static async Task PickAsync(IPage page, string testId, string item)
-    {
-        var dropdown = page.Locator($"[data-testid='{testId}']").Last;
-        var list = await dropdown.GetAttributeAsync("aria-controls");
-        var option = page.Locator($"[id='{list}'] .rz-dropdown-item").GetByText(item, new() { Exact = true });
-        for (var attempt = 1; ; attempt++)
-        {
-            await dropdown.ClickAsync();
-            try
-            {
-                await option.ClickAsync(new() { Timeout = 5_000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 3)
-            {
-            }
-            catch (TimeoutException)
-            {
-                await page.ScreenshotAsync(new() { Path = "/tmp/acct-pick-fail.png", FullPage = true });
-                throw;
-            }
-        }
-    }
-
     internal static async Task RegenerateAndRecomputeAsync(IPage page)
     {
         await page.Locator("[data-testid='regenerate-cohorts']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid='definitions-vintage']")).ToBeVisibleAsync(Slow);
         await Assertions.Expect(page.Locator("[data-testid='regenerate-cohorts']")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='nrr-heatmap']")).ToBeVisibleAsync(Slow);
     }
 
@@ -64,18 +36,19 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         await button.ClickAsync();
 
         // The toast reports the seed's figures: total, inserted, updated and the per-type breakdown.
-        var toast = page.Locator(".rz-notification-item").Filter(new() { HasText = "Cohorts regenerated" });
+        var toast = page.Locator("[data-testid='toast']").Filter(new() { HasText = "Cohorts regenerated" });
         await Assertions.Expect(toast).ToBeVisibleAsync(Slow);
         // Read at once: the toast closes by itself after a few seconds, which a loaded CI machine can outlast.
         Assert.Matches(ToastPattern(), await toast.First.TextContentAsync() ?? "");
         await Assertions.Expect(button).ToBeEnabledAsync();
         var groups = page.Locator("[data-testid='definitions'] > section");
-        await Assertions.Expect(page.Locator("[data-testid='definitions-vintage'] [data-testid='definition-row']").First).ToContainTextAsync("Vintage ");
-        await Assertions.Expect(page.Locator("[data-testid='definitions-segment'] [data-testid='definition-row']")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid='definitions-vintage'] tr.definition-row").First).ToContainTextAsync("Vintage ");
+        await Assertions.Expect(page.Locator("[data-testid='definitions-segment'] tr.definition-row")).ToHaveCountAsync(3);
         Assert.True(await groups.CountAsync() >= 4);
 
-        // While a recompute runs the buttons are disabled and a progress bar shows; afterwards the heatmaps appear.
+        // A recompute asks first; while it runs the buttons are disabled and a progress bar shows; afterwards the heatmaps appear.
         await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='nrr-heatmap']")).ToBeVisibleAsync(Slow);
         await Assertions.Expect(page.Locator("[data-testid='grr-heatmap']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid='arr-curves']")).ToBeVisibleAsync();
@@ -106,29 +79,33 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         var count = page.Locator("[data-testid='custom-member-count']");
 
         await page.Locator("[data-testid='custom-add']").ClickAsync();
+        await Assertions.Expect(count).ToHaveTextAsync("Complete the conditions to see the members"); // a new condition guesses no value
+        await MudUi.PickAsync(page, "custom-value", "Enterprise");
         var enterprise = await CountAsync(count, null);
-        await PickAsync(page, "custom-value", "SMB");
+        await MudUi.PickAsync(page, "custom-value", "SMB");
         var smb = await CountAsync(count, enterprise);
         await page.Locator("[data-testid='custom-add']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid='custom-condition']")).ToHaveCountAsync(2);
-        await PickAsync(page, "custom-field", "Health score");
-        await PickAsync(page, "custom-op", "is at least");
+        await MudUi.PickAsync(page, "custom-field", "Health score");
+        await MudUi.PickAsync(page, "custom-op", "is at least");
         await page.Locator("[data-testid='custom-text']").FillAsync("70");
         await page.Locator("[data-testid='custom-text']").PressAsync("Tab");
-        // Each pick above changes the count on its way (a new condition starts with a default value), so the count to
-        // expect is the API's preview of the final conditions, which the page must end up showing.
+        // Each pick above changes the count on its way, so the count to expect is the API's preview of the final
+        // conditions, which the page must end up showing.
         var healthySmb = await PreviewCountAsync("""{"and":[{"field":"account.segment","op":"equals","value":"SMB"},{"field":"account.health_score","op":"greater_than_or_equals","value":70}]}""");
         await Assertions.Expect(count).ToHaveTextAsync(new Regex($@"(^|[^\d,]){healthySmb:N0} matching accounts"));
         await page.Locator("[data-testid='custom-name']").FillAsync("Healthy SMB (browser)");
         await page.Locator("[data-testid='custom-save']").ClickAsync();
 
-        var row = page.Locator("[data-testid='definitions-custom'] [data-testid='definition-row'][data-name='Healthy SMB (browser)']");
+        var row = page.Locator("[data-testid='definitions-custom'] tr.definition-row")
+            .Filter(new() { Has = page.Locator("[data-testid='definition-name']", new() { HasTextString = "Healthy SMB (browser)" }) });
         await Assertions.Expect(row).ToBeVisibleAsync(Slow);
         await Assertions.Expect(row.Locator("[data-testid='definition-members']")).ToHaveTextAsync(healthySmb.ToString("N0"));
         Assert.True(healthySmb < smb, $"{healthySmb} healthy of {smb} SMB accounts");
 
         // Saving the same name again is refused with a message naming it.
         await page.Locator("[data-testid='custom-add']").ClickAsync();
+        await MudUi.PickAsync(page, "custom-value", "SMB");
         await page.Locator("[data-testid='custom-name']").FillAsync("Healthy SMB (browser)");
         await page.Locator("[data-testid='custom-save']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid='custom-error']")).ToContainTextAsync("already exists");
@@ -176,6 +153,7 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToBeVisibleAsync(Slow);
         await page.Locator("[data-testid='recompute-snapshots']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='account-cohorts-stale']")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Empty(session.ConsoleErrors);
     }

@@ -16,7 +16,7 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
 
         await page.Locator("[data-testid='key-name']").FillAsync("Browser-made key");
-        await page.Locator("[data-testid='key-format']").SelectOptionAsync("cr_live");
+        await MudUi.PickAsync(page, "key-format", "cr_live_… (CashRunway clients)");
         await page.Locator("[data-testid='key-scope-READ_SUMMARY']").CheckAsync();
         await page.Locator("[data-testid='key-create']").ClickAsync();
 
@@ -24,7 +24,7 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(secret).ToBeVisibleAsync();
         var key = (await secret.TextContentAsync())!.Trim();
         Assert.Matches("^cr_live_[0-9a-f]{12}_[0-9a-f]{40}$", key);
-        var row = page.Locator("[data-testid='key-row']", new() { HasText = "Browser-made key" });
+        var row = page.Locator("[data-testid='keys'] tr.keys-row", new() { HasText = "Browser-made key" });
         await Assertions.Expect(row.Locator("[data-testid='key-state']")).ToHaveTextAsync("active", new() { IgnoreCase = true });
         Assert.DoesNotContain(key, await page.Locator("[data-testid='keys']").InnerTextAsync());
 
@@ -33,6 +33,7 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         using (var ok = await client.GetAsync("/api/agent/cohorts/summary", TestContext.Current.CancellationToken)) Assert.Equal(200, (int)ok.StatusCode);
 
         await row.Locator("[data-testid='key-revoke']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(row.Locator("[data-testid='key-state']")).ToHaveTextAsync("revoked", new() { IgnoreCase = true });
         using (var refused = await client.GetAsync("/api/agent/cohorts/summary", TestContext.Current.CancellationToken)) Assert.Equal(401, (int)refused.StatusCode);
 
@@ -40,7 +41,7 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await page.ReloadAsync();
         await session.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid='key-row']", new() { HasText = "Browser-made key" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid='keys'] tr.keys-row", new() { HasText = "Browser-made key" })).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator("[data-testid='key-secret']").CountAsync());
         Assert.Empty(session.ConsoleErrors);
     }
@@ -58,7 +59,7 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await page.Locator("[data-testid='key-create']").ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-testid='key-errors']")).ToContainTextAsync("at least one scope");
-        Assert.Equal(0, await page.Locator("[data-testid='key-row']", new() { HasText = "No scopes" }).CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid='keys'] tr.keys-row", new() { HasText = "No scopes" }).CountAsync());
     }
 
     [Fact]
@@ -75,14 +76,17 @@ public sealed class AdminSecurityTests(BrowserFixture browser) : IClassFixture<B
         await page.ReloadAsync();
         await session.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Audit log" }).ClickAsync();
-        await page.Locator("[data-testid='audit-action']").SelectOptionAsync("api_key.created");
+        await MudUi.PickAsync(page, "audit-action", "api_key.created");
         await page.Locator("[data-testid='audit-apply']").ClickAsync();
 
         // The unfiltered list already shows the key's row, so wait for the filter itself: no other action left.
-        var events = page.Locator("[data-testid='audit-event']");
-        await Assertions.Expect(events.Locator("code").Filter(new() { HasNotTextString = "api_key.created" })).ToHaveCountAsync(0);
-        await Assertions.Expect(events.Filter(new() { HasText = "Audit trail key" })).Not.ToHaveCountAsync(0);
-        foreach (var action in await events.Locator("code").AllTextContentsAsync()) Assert.Equal("api_key.created", action);
+        var events = page.Locator("[data-testid='audit-events'] tr.audit-row");
+        var actions = events.Locator("[data-testid='audit-event-action']");
+        await Assertions.Expect(actions.Filter(new() { HasNotTextString = "api_key.created" })).ToHaveCountAsync(0);
+        // The target reads as the key's name, not a raw id, and the change as fields, not JSON.
+        await Assertions.Expect(events.Locator("[data-testid='audit-event-target']").Filter(new() { HasText = "Audit trail key" })).Not.ToHaveCountAsync(0);
+        Assert.DoesNotContain("{", await events.First.Locator("[data-testid='audit-event-change']").InnerTextAsync());
+        foreach (var action in await actions.AllTextContentsAsync()) Assert.Equal("api_key.created", action);
         Assert.Empty(session.ConsoleErrors);
     }
 }

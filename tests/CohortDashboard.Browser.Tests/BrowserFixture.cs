@@ -57,6 +57,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             if (message.Type == "error") session.ConsoleErrors.Add($"{page.Url}: {message.Text}");
         };
         page.PageError += (_, error) => session.ConsoleErrors.Add($"{page.Url}: {error}");
+        page.RequestFailed += (_, request) => session.FailedRequests.Add($"{request.Method} {request.Url}: {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400) session.FailedRequests.Add($"{response.Request.Method} {response.Url}: {response.Status}");
+        };
         return session;
     }
 
@@ -73,6 +78,8 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
     public IBrowserContext Context { get; } = context;
     public IPage Page { get; } = page;
     public List<string> ConsoleErrors { get; } = [];
+    /// <summary>Requests the page made that failed or were answered 4xx/5xx.</summary>
+    public List<string> FailedRequests { get; } = [];
 
     /// <summary>Signs in through the demo sign-in page by clicking the user's button, then waits for the circuit.</summary>
     public async Task SignInAsync(string subject, string path = "/")

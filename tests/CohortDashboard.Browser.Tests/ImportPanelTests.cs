@@ -94,7 +94,7 @@ public sealed class ImportPanelTests(BrowserFixture browser) : IClassFixture<Bro
         await page.Locator("[data-testid='import-start']").ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-testid='import-rejected']")).ToBeVisibleAsync(Slow);
-        var problem = page.Locator("[data-testid='import-problem']");
+        var problem = page.Locator("[data-testid='import-problems'] tr.import-problem");
         await Assertions.Expect(problem).ToHaveCountAsync(1);
         await Assertions.Expect(problem).ToContainTextAsync("3");
         await Assertions.Expect(problem).ToContainTextAsync("segment");

@@ -46,7 +46,7 @@ public sealed class ShellTests(BrowserFixture browser) : IClassFixture<BrowserFi
     }
 
     [Fact]
-    public async Task Overview_RadzenWindowSelectBar_RedrawsChartWithMoreMonths()
+    public async Task Overview_WindowToggle_RedrawsChartWithMoreMonthsAndKeepsItInTheUrl()
     {
         await using var session = await browser.NewSessionAsync();
         await session.SignInAsync(DemoSession.Analyst);
@@ -57,6 +57,10 @@ public sealed class ShellTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await page.Locator("[data-testid='window-select']").GetByText("24 months").ClickAsync();
 
         await Assertions.Expect(bars).ToHaveCountAsync(24, new() { Timeout = 15_000 });
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("months=24"));
+        await page.ReloadAsync();
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(bars).ToHaveCountAsync(24, new() { Timeout = 15_000 });
         Assert.Empty(session.ConsoleErrors);
     }
 
@@ -66,17 +70,22 @@ public sealed class ShellTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await using var session = await browser.NewSessionAsync();
         await session.SignInAsync(DemoSession.AccountManager);
         var page = session.Page;
-        var themeLink = page.Locator("link#radzen-theme-link");
-        await Assertions.Expect(themeLink).Not.ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("dark"));
+        var shell = page.Locator("[data-testid='app-shell']");
+        await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "light");
+        const string background = "() => getComputedStyle(document.body).backgroundColor";
+        var light = await page.EvaluateAsync<string>(background);
 
-        await page.Locator("[data-testid='theme-toggle'], .rz-appearance-toggle, button[title='Switch light / dark theme']").First.ClickAsync();
-        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("material-dark"));
+        await page.Locator("[data-testid='theme-toggle']").ClickAsync();
+        await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
         await page.WaitForFunctionAsync("() => document.cookie.includes('cd-theme.')");
+        Assert.NotEqual(light, await page.EvaluateAsync<string>(background));
 
+        // The server renders the dark palette in the first response: no light flash before the circuit connects.
+        var html = await (await page.Context.APIRequest.GetAsync(page.Url)).TextAsync();
+        Assert.Contains("data-theme=\"dark\"", html);
         await page.ReloadAsync();
         await session.WaitForInteractiveAsync();
-
-        await Assertions.Expect(page.Locator("link#radzen-theme-link")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("material-dark"));
+        await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
         Assert.Empty(session.ConsoleErrors);
     }
 

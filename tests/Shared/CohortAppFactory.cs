@@ -49,6 +49,7 @@ public class CohortAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:ApiKey", TestApiKey);
         // Tests create their own account cohorts (the start-up demo generation would change other features' fixtures).
         builder.UseSetting("AccountCohorts:SeedDemo", "false");
+        builder.UseSetting("Expansion:SeedDemo", "false"); // tests start from an uncomputed board unless they ask
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Every test client comes from loopback, so the per-client flood limits would throttle the suite; the tests of
         // the limits set their own.

@@ -24,7 +24,7 @@ public sealed class FilterDraftRow
         Field = field;
         if (!Definition.Allows(Op)) Op = Definition.Operators[0];
         Text = "";
-        Picked = Definition.AllowedValues.Take(1).ToList();
+        Picked = []; // a new or changed condition starts empty: the user picks its value, nothing is guessed
     }
 }
 

@@ -2,7 +2,7 @@ using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Web.Components.Charts;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
@@ -15,7 +15,7 @@ public sealed partial class CohortsPage : IDisposable
     [Inject] private CohortService Cohorts { get; set; } = default!;
     [Inject] private CohortLookups Lookups { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "measure")] public string? Measure { get; set; }
     [SupplyParameterFromQuery(Name = "grain")] public string? Grain { get; set; }
@@ -128,8 +128,9 @@ public sealed partial class CohortsPage : IDisposable
         if (result is null || !cell.Started) return;
         var offsetLabel = result.Analysis.OffsetLabels[cell.Offset];
         var groupPart = model.Group == CohortMatrixBuilder.AllGroup ? "" : $"{model.Group} · ";
-        await Dialogs.OpenSideAsync<CellCustomersDrawer>($"{groupPart}{row.Label} · {offsetLabel}", new Dictionary<string, object?>
+        await Dialogs.ShowAsync<CellCustomersDrawer>($"{groupPart}{row.Label} · {offsetLabel}", new DialogParameters
         {
+            [nameof(CellCustomersDrawer.Title)] = $"{groupPart}{row.Label} · {offsetLabel}",
             [nameof(CellCustomersDrawer.Query)] = state.ToQuery(),
             [nameof(CellCustomersDrawer.Group)] = model.Group,
             [nameof(CellCustomersDrawer.Cohort)] = row.Period,
@@ -137,7 +138,7 @@ public sealed partial class CohortsPage : IDisposable
             [nameof(CellCustomersDrawer.Summary)] = $"{MeasureName}: {cell.Text} · {cell.Customers:N0} of {row.Size:N0} customers",
             [nameof(CellCustomersDrawer.Currency)] = result.Frame.Currency,
             [nameof(CellCustomersDrawer.CsvUrl)] = CohortDownloads.CustomersUrl(state, model.Group, row.Period, cell.Offset),
-        }, new SideDialogOptions { Position = DialogPosition.Right, Width = "min(44rem, 96vw)", ShowMask = true, CloseDialogOnOverlayClick = true });
+        }, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true, BackdropClick = true });
     }
 
     /// <summary>A click on the Plotly heatmap: the point's row index and column label lead to the table's cell.</summary>

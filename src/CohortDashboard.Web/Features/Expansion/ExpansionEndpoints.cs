@@ -185,6 +185,7 @@ public static class ExpansionExtensions
         services.TryAddSingleton<OrgJobs>();
         services.AddScoped<ExpansionService>();
         services.AddScoped<SignalStatusService>();
+        services.AddHostedService<ExpansionDemoSeed>();
         return services;
     }
 

@@ -2,7 +2,7 @@ namespace CohortDashboard.Web.Features.Security;
 
 /// <summary>
 /// The headers every response carries. The CSP allows scripts only from our own origin (no inline script, no eval).
-/// Styles allow inline attributes because Radzen components and plotly set element styles at run time; style sheets
+/// Styles allow inline attributes because MudBlazor (its theme provider and components) and plotly set styles at run time; style sheets
 /// still come only from our origin. Forms may post to us and, for sign-in, to the identity provider.
 /// </summary>
 public sealed class SecurityHeaders(string contentSecurityPolicy)

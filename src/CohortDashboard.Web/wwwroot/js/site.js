@@ -8,3 +8,13 @@ export function setCookie(name, value, days) {
 export function markInteractive() {
     document.documentElement.dataset.interactive = "true";
 }
+
+export async function copyText(text) {
+    if (!navigator.clipboard) return false;
+    try {
+        await navigator.clipboard.writeText(text);
+        return true;
+    } catch {
+        return false;
+    }
+}

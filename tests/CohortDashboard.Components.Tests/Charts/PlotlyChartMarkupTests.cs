@@ -1,13 +1,13 @@
 using CohortDashboard.Web.Components.Charts;
 using Microsoft.AspNetCore.Components;
 
-namespace CohortDashboard.Web.Tests.Components.Charts;
+namespace CohortDashboard.Components.Tests.Charts;
 
-/// <summary>Static (prerender) markup of PlotlyChart; drawing itself needs a browser (JS interop).</summary>
-public class PlotlyChartMarkupTests
+/// <summary>PlotlyChart's markup around the chart; drawing itself needs a browser (JS interop).</summary>
+public class PlotlyChartMarkupTests : ComponentTest
 {
-    private static Task<string> RenderAsync(Dictionary<string, object?> parameters) =>
-        StaticComponentRenderer.RenderAsync<PlotlyChart>(parameters);
+    private Task<string> RenderAsync(Dictionary<string, object?> parameters) =>
+        Task.FromResult(RenderWith<PlotlyChart>(parameters).Markup);
 
     private static readonly IReadOnlyList<ChartTrace> OneBar = [new BarTrace { X = ["a"], Y = [1] }];
 
@@ -43,6 +43,7 @@ public class PlotlyChartMarkupTests
     [Fact]
     public async Task Render_ShowExport_RendersDisabledButtonsUntilDrawn()
     {
+        JSInterop.SetupModule(PlotlyChart.ModulePath).SetupVoid("render", _ => true); // never answers: the chart stays undrawn
         var html = await RenderAsync(new()
         {
             [nameof(PlotlyChart.Traces)] = OneBar,

@@ -1,10 +1,9 @@
 using CohortDashboard.Web.Features.AccountCohorts;
-using CohortDashboard.Web.Tests.Components;
 
-namespace CohortDashboard.Web.Tests.AccountCohorts;
+namespace CohortDashboard.Components.Tests.AccountCohorts;
 
-/// <summary>The /account-cohorts page's parts rendered with the framework's HtmlRenderer, over hand-built snapshots.</summary>
-public sealed class AccountCohortComponentsTests
+/// <summary>The /account-cohorts page's parts rendered with bUnit, over hand-built snapshots.</summary>
+public sealed class AccountCohortComponentsTests : ComponentTest
 {
     private static SnapshotRecord Snapshot(string id, string name, string period, decimal? nrr, decimal startingArr = 1000m, decimal totalArr = 1100m) =>
         new(id, name, "vintage", period, Members: 4, startingArr, totalArr, ExpansionArr: 150m, ContractionArr: 0m, ChurnArr: 50m,
@@ -43,9 +42,9 @@ public sealed class AccountCohortComponentsTests
         Assert.Equal(expected, AccountCohortFormat.Percent(value is null ? null : decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
-    public async Task FocusCard_WithSnapshot_ShowsItsNumbers()
+    public void FocusCard_WithSnapshot_ShowsItsNumbers()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortFocusCard>(new()
+        var html = RenderText<CohortFocusCard>(new()
         {
             [nameof(CohortFocusCard.CohortId)] = "1",
             [nameof(CohortFocusCard.CohortName)] = "ignored when the snapshot names it",
@@ -63,9 +62,9 @@ public sealed class AccountCohortComponentsTests
     }
 
     [Fact]
-    public async Task FocusCard_MonthWithoutSnapshot_SaysSoUnderTheGivenName()
+    public void FocusCard_MonthWithoutSnapshot_SaysSoUnderTheGivenName()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortFocusCard>(new()
+        var html = RenderText<CohortFocusCard>(new()
         {
             [nameof(CohortFocusCard.CohortId)] = "2",
             [nameof(CohortFocusCard.CohortName)] = "Segment SMB",
@@ -80,9 +79,9 @@ public sealed class AccountCohortComponentsTests
     }
 
     [Fact]
-    public async Task AnomalyList_MoreThanAPage_ShowsTwentyAndAShowMoreButton()
+    public void AnomalyList_MoreThanAPage_ShowsTwentyAndAShowMoreButton()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortAnomalyList>(new()
+        var html = RenderText<CohortAnomalyList>(new()
         {
             [nameof(CohortAnomalyList.Anomalies)] = Enumerable.Range(1, 23).Select(Anomaly).ToList(),
         });
@@ -95,18 +94,18 @@ public sealed class AccountCohortComponentsTests
     }
 
     [Fact]
-    public async Task AnomalyList_Empty_SaysNoneAndNoButton()
+    public void AnomalyList_Empty_SaysNoneAndNoButton()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortAnomalyList>(new() { [nameof(CohortAnomalyList.Anomalies)] = Array.Empty<AnomalyRecord>() });
+        var html = RenderText<CohortAnomalyList>(new() { [nameof(CohortAnomalyList.Anomalies)] = Array.Empty<AnomalyRecord>() });
 
         Assert.Contains("No anomalies with the current thresholds.", html);
         Assert.DoesNotContain("Show more", html);
     }
 
     [Fact]
-    public async Task ComparisonTable_BestWorstAndTooYoung_BadgesOnlyOnRankedExtremes()
+    public void ComparisonTable_BestWorstAndTooYoung_BadgesOnlyOnRankedExtremes()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortComparisonTable>(new()
+        var html = RenderText<CohortComparisonTable>(new()
         {
             [nameof(CohortComparisonTable.Comparison)] = new ComparisonResponse("2026-10",
             [
@@ -128,11 +127,11 @@ public sealed class AccountCohortComponentsTests
     [Theory]
     [InlineData(true, 1)]
     [InlineData(false, 0)]
-    public async Task DefinitionTables_CustomCohorts_DeleteButtonOnlyWhenAllowed(bool canDelete, int buttons)
+    public void DefinitionTables_CustomCohorts_DeleteButtonOnlyWhenAllowed(bool canDelete, int buttons)
     {
         CohortDefinitionRecord Definition(string id, string type, string name, int members) =>
             new(id, "1", name, type, "segment", name, null, members);
-        var html = await StaticComponentRenderer.RenderTextAsync<CohortDefinitionTables>(new()
+        var html = RenderText<CohortDefinitionTables>(new()
         {
             [nameof(CohortDefinitionTables.ByType)] = new List<(string, IReadOnlyList<CohortDefinitionRecord>)>
             {
@@ -144,7 +143,7 @@ public sealed class AccountCohortComponentsTests
 
         Assert.Contains("data-testid=\"definitions-segment\"", html);
         Assert.Contains("<h3>Custom <small class=\"cd-muted\">1 cohorts</small></h3>", html);
-        Assert.Contains(">1,234</td>", html);
+        Assert.Contains(">1,234</span>", html);
         Assert.Equal(buttons, html.Split("data-testid=\"definition-delete\"").Length - 1);
     }
 }

@@ -1,14 +1,14 @@
 using CohortDashboard.Web.Components.Pages;
 using CohortDashboard.Web.Components.Shared;
 
-namespace CohortDashboard.Web.Tests.Components;
+namespace CohortDashboard.Components.Tests.Shared;
 
-public sealed class KpiCardRenderTests
+public sealed class KpiCardTests : ComponentTest
 {
     [Fact]
-    public async Task Render_UpwardTrend_ShowsLabelValueAndGreenHint()
+    public void Render_UpwardTrend_ShowsLabelValueAndGreenHint()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<KpiCard>(new()
+        var html = RenderText<KpiCard>(new()
         {
             [nameof(KpiCard.Label)] = "Net revenue",
             [nameof(KpiCard.Value)] = "$1.2M",
@@ -24,18 +24,18 @@ public sealed class KpiCardRenderTests
     }
 
     [Fact]
-    public async Task Render_NoHint_RendersNoHintElement()
+    public void Render_NoHint_RendersNoHintElement()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<KpiCard>(new() { [nameof(KpiCard.Label)] = "Products", [nameof(KpiCard.Value)] = "12" });
+        var html = RenderText<KpiCard>(new() { [nameof(KpiCard.Label)] = "Products", [nameof(KpiCard.Value)] = "12" });
 
         Assert.DoesNotContain("cd-kpi-hint", html);
         Assert.Contains("Products", html);
     }
 
     [Fact]
-    public async Task Render_NotFoundPage_OffersWayBackHome()
+    public void Render_NotFoundPage_OffersWayBackHome()
     {
-        var html = await StaticComponentRenderer.RenderTextAsync<NotFound>([]);
+        var html = RenderText<NotFound>([]);
 
         Assert.Contains("Page not found", html);
         Assert.Contains("href=\"/\"", html);

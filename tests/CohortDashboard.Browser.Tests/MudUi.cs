@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+
+namespace CohortDashboard.Browser.Tests;
+
+/// <summary>Driving MudBlazor controls the way a user does: open a select and click an option, answer a confirmation.</summary>
+internal static class MudUi
+{
+    /// <summary>
+    /// Opens the MudSelect whose input carries <paramref name="testId"/> (the last one when several rows have it) and
+    /// clicks <paramref name="item"/> in its open popover. A re-render between opening and picking closes the popover,
+    /// so the open is retried.
+    /// </summary>
+    public static async Task PickAsync(IPage page, string testId, string item)
+    {
+        var select = page.Locator($"[data-testid='{testId}']").Last;
+        var option = page.Locator(".mud-popover-open .mud-list-item").GetByText(item, new() { Exact = true });
+        for (var attempt = 1; ; attempt++)
+        {
+            await select.ClickAsync();
+            try
+            {
+                await option.First.ClickAsync(new() { Timeout = 5_000 });
+                await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
+    }
+
+    /// <summary>Answers the open confirmation dialog with its confirm button.</summary>
+    public static async Task ConfirmAsync(IPage page)
+    {
+        var yes = page.Locator("[data-testid='confirm-yes']");
+        await yes.ClickAsync();
+        await Assertions.Expect(yes).ToHaveCountAsync(0);
+    }
+}
