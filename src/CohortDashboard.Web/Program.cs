@@ -1,5 +1,6 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.ApiKeys;
 using CohortDashboard.Web.Features.Audit;
@@ -23,12 +24,14 @@ builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeys();
 builder.Services.AddAuditLog();
 builder.Services.AddTheme();
+builder.Services.AddCharts();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
 builder.Services.AddAccountCohorts();
 builder.Services.AddImport();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+    .AddHubOptions(o => o.MaximumReceiveMessageSize = 10 * 1024 * 1024); // Plotly.Blazor's image export answers through the hub
 
 var app = builder.Build();
 

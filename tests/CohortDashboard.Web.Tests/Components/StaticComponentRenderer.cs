@@ -1,3 +1,5 @@
+using CohortDashboard.Web.Components.Charts;
+using CohortDashboard.Web.Features.Theme;
 using System.Security.Claims;
 using CohortDashboard.Web.Features.Auth;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +22,7 @@ internal static class StaticComponentRenderer
     {
         var collection = new ServiceCollection().AddLogging();
         collection.AddRadzenComponents();
+        collection.AddScoped<ThemePreference>().AddCharts();
         collection.AddScoped<NavigationManager, StaticNavigationManager>();
         collection.AddScoped<IJSRuntime, NoJavaScriptDuringStaticRender>();
         await using var services = collection.BuildServiceProvider();
@@ -33,6 +36,7 @@ internal static class StaticComponentRenderer
     {
         var collection = new ServiceCollection().AddLogging();
         collection.AddRadzenComponents();
+        collection.AddScoped<ThemePreference>().AddCharts();
         collection.AddAuthorizationCore(options =>
             options.AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin)));
         collection.AddScoped<NavigationManager, StaticNavigationManager>();

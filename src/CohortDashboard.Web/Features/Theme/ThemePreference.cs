@@ -16,6 +16,23 @@ public sealed class ThemePreference(IJSRuntime js)
     public const string Dark = "material-dark";
     private const string CookiePrefix = "cd-theme.";
 
+    /// <summary>Whether this circuit shows the dark theme (charts colour themselves from it; see <see cref="Show"/>).</summary>
+    public bool IsDark { get; private set; }
+
+    /// <summary>Raised when <see cref="IsDark"/> changes.</summary>
+    public event Action? Changed;
+
+    /// <summary>Records the theme the page now shows (the layout calls it at start and on every switch).</summary>
+    public void Show(string? theme)
+    {
+        var dark = IsDarkName(theme);
+        if (dark == IsDark) return;
+        IsDark = dark;
+        Changed?.Invoke();
+    }
+
+    private static bool IsDarkName(string? theme) => theme is not null && (theme.EndsWith("-dark", StringComparison.Ordinal) || theme == "dark");
+
     public string Read(HttpContext context)
     {
         var user = CurrentUser.From(context.User);
@@ -26,7 +43,7 @@ public sealed class ThemePreference(IJSRuntime js)
     public async Task RememberAsync(CurrentUser? user, string? theme)
     {
         if (user is null || theme is null) return;
-        var value = theme.EndsWith("-dark", StringComparison.Ordinal) || theme == "dark" ? Dark : Light;
+        var value = IsDarkName(theme) ? Dark : Light;
         await using var module = await js.InvokeAsync<IJSObjectReference>("import", "./js/site.js");
         await module.InvokeVoidAsync("setCookie", CookieName(user), value, 365);
     }
