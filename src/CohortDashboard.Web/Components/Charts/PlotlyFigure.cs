@@ -17,9 +17,13 @@ internal sealed record PlotlyFigure(IList<Plotly.Blazor.ITrace> Data, Plotly.Bla
         var layoutJson = ChartJson.SerializeLayout(layout);
         var configJson = ChartJson.SerializeConfig(config);
         var data = traces.Zip(traceJson, ToPlotly).ToList();
+        var plotlyLayout = JsonSerializer.Deserialize<Plotly.Blazor.Layout>(layoutJson)!;
+        // Plotly.Blazor 7.2.0's layout reader drops the two keys with an underscore; set them directly.
+        plotlyLayout.PaperBgColor = layout.PaperBackgroundColor;
+        plotlyLayout.PlotBgColor = layout.PlotBackgroundColor;
         return new PlotlyFigure(
             data,
-            JsonSerializer.Deserialize<Plotly.Blazor.Layout>(layoutJson)!,
+            plotlyLayout,
             JsonSerializer.Deserialize<Plotly.Blazor.Config>(configJson)!,
             string.Join('\n', [layoutJson, configJson, .. traceJson]),
             layout.Height);

@@ -80,6 +80,14 @@ public static class AccountCohortCharts
         ];
     }
 
+    /// <summary>The heatmap layout with the running month's column marked as in progress (<see cref="RunningPeriod"/>).</summary>
+    public static ChartLayout HeatmapLayout(int rows, IReadOnlyList<SnapshotRecord> snapshots, string? runningMonth)
+    {
+        var months = snapshots.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var index = runningMonth is null ? -1 : months.IndexOf(runningMonth);
+        return RunningPeriod.Mark(HeatmapLayout(rows), index < 0 ? null : index);
+    }
+
     public static ChartLayout HeatmapLayout(int rows) => new()
     {
         Margin = new ChartMargin { Left = 150, Right = 16, Top = 16, Bottom = 56 },
@@ -98,8 +106,9 @@ public static class AccountCohortCharts
         var traces = new List<ChartTrace>();
         foreach (var (c, i) in curves.Curves.Take(MaxCurveLines).Select((c, i) => (c, i)))
         {
-            var colour = projections is null ? null : ProjectionCurves.Colour(i);
-            traces.Add(new ScatterTrace
+            // Explicit colours: the dotted running month and the projection share the cohort's line colour.
+            var colour = ProjectionCurves.Colour(i);
+            traces.AddRange(RunningPeriod.Split(new ScatterTrace
             {
                 Name = c.Name,
                 LegendGroup = c.CohortId,
@@ -109,9 +118,9 @@ public static class AccountCohortCharts
                 HoverTemplate = accounts
                     ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
                     : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
-                Line = colour is null ? null : new ChartLine { Color = colour },
+                Line = new ChartLine { Color = colour },
                 Marker = new ChartMarker { Size = 4, Color = colour },
-            });
+            }, c.Points.Select(p => p.Month == curves.RunningMonth).ToList()));
             if (!accounts || projections?.GetValueOrDefault(c.CohortId) is not { Model: { } model } projection || c.Points.Count == 0) continue;
             var last = c.Points[^1];
             var anchor = (double)(last.AccountsRemainingPct ?? 0m);
