@@ -75,7 +75,7 @@ public static class AccountCohortCharts
                 HoverOnGaps = false,
                 XGap = 1,
                 YGap = 1,
-                ColorBar = new ChartColorBar { Title = measure, TickSuffix = " %", Thickness = 12 },
+                ColorBar = new ChartColorBar { Title = measure, TickSuffix = "%", Thickness = 12 },
             },
         ];
     }
@@ -116,8 +116,8 @@ public static class AccountCohortCharts
                 X = c.Points.Select(p => (object?)p.Offset).ToList(),
                 Y = c.Points.Select(p => (object?)(accounts ? p.AccountsRemainingPct : p.RetentionPct)).ToList(),
                 HoverTemplate = accounts
-                    ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
-                    : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
+                    ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}}% of {c.StartingAccounts:N0} accounts remain<extra></extra>"
+                    : $"{c.Name}<br>month %{{x}}: %{{y:.1f}}% of starting ARR<extra></extra>",
                 Line = new ChartLine { Color = colour },
                 Marker = new ChartMarker { Size = 4, Color = colour },
             }, c.Points.Select(p => p.Month == curves.RunningMonth).ToList()));
@@ -129,7 +129,7 @@ public static class AccountCohortCharts
                 new ProjectionPoint(last.Offset, anchor, anchor, anchor, $"{c.Name} · month {last.Offset}: last observed"),
                 .. projection.Projected.Select((p, k) => new ProjectionPoint(projection.ObservedPeriods + 1 + k, p.Value * 100, p.Lower * 100, p.Upper * 100,
                     string.Create(CultureInfo.InvariantCulture,
-                        $"{c.Name} · month {projection.ObservedPeriods + 1 + k}<br>Projected (not data): ≈ {p.Value * 100:0.0} % of {c.StartingAccounts:N0} accounts remain") +
+                        $"{c.Name} · month {projection.ObservedPeriods + 1 + k}<br>Projected (not data): ≈ {p.Value * 100:0.0}% of {c.StartingAccounts:N0} accounts remain") +
                     $"<br>{ProjectedInterval(p)}<br>{model.Describe()}")),
             ]));
         }
@@ -138,7 +138,7 @@ public static class AccountCohortCharts
     }
 
     private static string ProjectedInterval(ProjectedValue p) => p is { Lower: { } lower, Upper: { } upper }
-        ? string.Create(CultureInfo.InvariantCulture, $"95% interval {lower * 100:0.0}–{upper * 100:0.0} %")
+        ? string.Create(CultureInfo.InvariantCulture, $"95% interval {lower * 100:0.0}–{upper * 100:0.0}%")
         : "no interval (the model's uncertainty could not be estimated)";
 
     public static ChartLayout CurvesLayout(string title) => new()
@@ -146,7 +146,7 @@ public static class AccountCohortCharts
         Margin = new ChartMargin { Left = 56, Right = 16, Top = 16, Bottom = 48 },
         HoverMode = "closest",
         XAxis = new ChartAxis { Type = "linear", Title = "Months since cohort start", AutoMargin = true },
-        YAxis = new ChartAxis { Title = title, TickSuffix = " %", AutoMargin = true },
+        YAxis = new ChartAxis { Title = title, TickSuffix = "%", AutoMargin = true },
         ShowLegend = true,
     };
 

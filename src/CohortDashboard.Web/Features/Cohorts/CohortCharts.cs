@@ -51,8 +51,11 @@ public static class CohortCharts
         };
     }
 
-    private static HeatmapTrace DataHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency) =>
-        new HeatmapTrace
+    /// <summary>The data's cells in the table's colours (<see cref="CohortHeatmapModel.ScaleFor"/>), its colour bar the legend.</summary>
+    private static HeatmapTrace DataHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency)
+    {
+        var scale = CohortHeatmapModel.ScaleFor(matrix, measure);
+        return new HeatmapTrace
         {
             Name = measure.DisplayName(),
             X = offsetLabels.Cast<object?>().ToList(),
@@ -63,13 +66,15 @@ public static class CohortCharts
             CustomData = matrix.Rows.Select(r => (object?)r.Cells.Select(c => c?.InProgress == true ? $"({RunningPeriod.Note})" : "").ToList()).ToList(),
             TextTemplate = "%{text}",
             HoverTemplate = "%{y} · %{x}<br>%{text} %{customdata}<extra></extra>",
-            Colorscale = ChartColorscale.Named("Blues"),
-            ReverseScale = true,
+            Colorscale = scale.Colorscale(),
+            ZMin = (double)scale.Min,
+            ZMax = (double)scale.Max,
             HoverOnGaps = false,
             XGap = 1,
             YGap = 1,
             ColorBar = measure.IsPercentage() ? new ChartColorBar { TickFormat = ".0%" } : null,
         };
+    }
 
     /// <summary>
     /// One line per cohort over the offsets, plus the size-weighted mean as a thick dark line. With a projection, each
