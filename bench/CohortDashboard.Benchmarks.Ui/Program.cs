@@ -2,7 +2,7 @@
 //
 //   dotnet build -c Release src/CohortDashboard.Web && dotnet build -c Release bench/CohortDashboard.Benchmarks.Ui
 //   dotnet bench/CohortDashboard.Benchmarks.Ui/bin/Release/net10.0/CohortDashboard.Benchmarks.Ui.dll \
-//       src/CohortDashboard.Web/bin/Release/net10.0/CohortDashboard.Web.dll [circuits=20] [samples=5]
+//       src/CohortDashboard.Web/bin/Release/net10.0/CohortDashboard.Web.dll [circuits=20] [samples=5] [gc=server|workstation]
 //
 // Starts the given app build itself (Development, as `dotnet run` does; a brand-new SQLite file with the scale-1 demo
 // data, a free loopback port), so it knows the server's process id, then drives Debian's headless Chromium:
@@ -13,7 +13,9 @@
 //     (?view=heatmap), each in `samples` fresh contexts (cold browser cache, warm server) and as many reloads (warm
 //     cache); medians;
 //  3. memory: the server's resident set (VmRSS) with no page open, then with `circuits` contexts each showing
-//     /cohorts; (after − before) / circuits.
+//     /cohorts; (after − before) / circuits, each side the median of three readings 2 s apart. The server GC (the
+//     default) keeps a heap per core and shrinks it when it likes, so its resident set moves by more than 20 circuits
+//     take; `workstation` runs the app with DOTNET_gcServer=0, which makes the per-circuit figure repeatable.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -28,17 +30,18 @@ if (args.Length < 1 || !File.Exists(args[0]))
 var appDll = Path.GetFullPath(args[0]);
 var circuits = args.Length > 1 ? int.Parse(args[1]) : 20;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 5;
+var workstationGc = args.Length > 3 && args[3] == "workstation";
 const string TableReady = "[data-testid='cohort-table'] [data-testid='cohort-cell']";
 const string ChartReady = ".js-plotly-plot .main-svg";
 
 var port = FreeLoopbackPort();
 var baseUrl = $"http://127.0.0.1:{port}";
 var dataDir = Directory.CreateTempSubdirectory("cd-uibench-");
-using var server = StartApp(appDll, baseUrl, Path.Combine(dataDir.FullName, "cd.db"));
+using var server = StartApp(appDll, baseUrl, Path.Combine(dataDir.FullName, "cd.db"), workstationGc);
 try
 {
     await WaitForHealthAsync(baseUrl, server);
-    Console.WriteLine($"app {appDll}\nserver pid {server.Id} on {baseUrl}; load average {LoadAverage()}");
+    Console.WriteLine($"app {appDll}\nserver pid {server.Id} on {baseUrl} ({(workstationGc ? "workstation" : "server")} GC); load average {LoadAverage()}");
 
     using var playwright = await Playwright.CreateAsync();
     await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -110,7 +113,7 @@ try
 
     // 3. Server memory per open circuit.
     await Task.Delay(3000);
-    var before = ResidentBytes(server.Id);
+    var before = await SteadyResidentBytesAsync(server.Id);
     var open = new List<IBrowserContext>();
     for (var i = 0; i < circuits; i++)
     {
@@ -121,7 +124,7 @@ try
         open.Add(context);
     }
     await Task.Delay(5000);
-    var after = ResidentBytes(server.Id);
+    var after = await SteadyResidentBytesAsync(server.Id);
     Console.WriteLine($"server resident set: {before / 1048576.0:N1} MiB with no page open, {after / 1048576.0:N1} MiB with {circuits} " +
                       $"circuits on /cohorts: {(after - before) / (double)circuits / 1048576.0:N2} MiB per circuit");
     foreach (var context in open) await context.CloseAsync();
@@ -155,7 +158,18 @@ static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string base
     return context;
 }
 
-static Process StartApp(string dll, string url, string database)
+static async Task<long> SteadyResidentBytesAsync(int pid)
+{
+    var readings = new List<long>();
+    for (var i = 0; i < 3; i++)
+    {
+        if (i > 0) await Task.Delay(2000);
+        readings.Add(ResidentBytes(pid));
+    }
+    return readings.Order().ElementAt(1);
+}
+
+static Process StartApp(string dll, string url, string database, bool workstationGc)
 {
     var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
     {
@@ -166,6 +180,7 @@ static Process StartApp(string dll, string url, string database)
     start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
     start.Environment["ConnectionStrings__Default"] = $"Data Source={database}";
     start.Environment["Logging__LogLevel__Default"] = "Warning";
+    if (workstationGc) start.Environment["DOTNET_gcServer"] = "0";
     var process = Process.Start(start)!;
     process.OutputDataReceived += (_, _) => { };
     process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[app] {e.Data}"); };
