@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (unit, data, HTTP, browser) from a fresh clone. Installs what a new machine lacks:
 # Debian's chromium (browser tests), PostgreSQL (started on loopback for the PostgreSQL tests) and faketime (the
-# moved-clock runs) via apt, and the npm packages for the charts (via the web project's build) and for the test
-# identity provider.
+# moved-clock runs) via apt, and the npm packages of the test identity provider.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,7 +17,7 @@ if ! command -v faketime >/dev/null 2>&1; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
 fi
-command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20+) to build the chart assets." >&2; exit 1; }
+command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20+) to run the test identity provider." >&2; exit 1; }
 # The loopback OpenID Connect provider the sign-in tests run (npm oidc-provider, lockfile committed).
 echo "==> Installing the test identity provider (tests/oidc-provider)"
 (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

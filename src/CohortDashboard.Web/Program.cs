@@ -1,5 +1,6 @@
 using CohortDashboard.Data;
 using CohortDashboard.Web.Components;
+using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.ApiKeys;
 using CohortDashboard.Web.Features.Audit;
@@ -25,6 +26,7 @@ builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeys();
 builder.Services.AddAuditLog();
 builder.Services.AddTheme();
+builder.Services.AddCharts();
 builder.Services.AddOverview();
 builder.Services.AddCohorts();
 builder.Services.AddExpansion();
@@ -32,7 +34,8 @@ builder.Services.AddAccountCohorts();
 builder.Services.AddImport();
 builder.Services.AddSettings();
 builder.Services.AddSetup();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+    .AddHubOptions(o => o.MaximumReceiveMessageSize = 10 * 1024 * 1024); // Plotly.Blazor's image export answers through the hub
 
 var app = builder.Build();
 

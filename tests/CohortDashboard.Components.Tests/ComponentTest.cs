@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Claims;
 using Bunit;
+using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Features.Auth;
+using CohortDashboard.Web.Features.Theme;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -18,6 +20,7 @@ public abstract class ComponentTest : BunitContext
     protected ComponentTest()
     {
         Services.AddMudServices();
+        Services.AddCharts().AddScoped<ThemeState>();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

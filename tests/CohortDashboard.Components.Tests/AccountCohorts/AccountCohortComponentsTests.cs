@@ -35,10 +35,10 @@ public sealed class AccountCohortComponentsTests : ComponentTest
 
     [Theory]
     [InlineData(null, "–")]
-    [InlineData("101.5", "101.5 %")]
-    [InlineData("99.999", "100 %")]
-    [InlineData("0", "0 %")]
-    public void Percent_Value_TwoDecimalsAtMostOrDash(string? value, string expected) =>
+    [InlineData("101.5", "101.5%")]
+    [InlineData("99.999", "100.0%")]
+    [InlineData("0", "0.0%")]
+    public void Percent_Value_OneDecimalOrDash(string? value, string expected) =>
         Assert.Equal(expected, AccountCohortFormat.Percent(value is null ? null : decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class AccountCohortComponentsTests : ComponentTest
 
         Assert.Contains("data-period=\"2026-03\"", html);
         Assert.Contains("<strong>Vintage 2025-Q1 · 2026-03</strong>", html);
-        Assert.Contains("110 %", html);
+        Assert.Contains("110.0%", html);
         Assert.Contains("€1,100", html);
         Assert.Contains("Starting ARR €1,000 · expansion €150", html);
         Assert.Contains("adoption 64.4 %", html);
@@ -118,7 +118,7 @@ public sealed class AccountCohortComponentsTests : ComponentTest
 
         Assert.Contains("at equal age, complete months to 2026-10", html);
         Assert.Equal(4, html.Split("data-testid=\"comparison-label\"").Length - 1);
-        Assert.Contains("120.5 %", html);
+        Assert.Contains("120.5%", html);
         Assert.Contains("too young", html);
         Assert.Contains("7 mo", html);
         Assert.Contains("$3,000", html);

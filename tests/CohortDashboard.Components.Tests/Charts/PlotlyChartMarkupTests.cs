@@ -43,7 +43,7 @@ public class PlotlyChartMarkupTests : ComponentTest
     [Fact]
     public async Task Render_ShowExport_RendersDisabledButtonsUntilDrawn()
     {
-        JSInterop.SetupModule(PlotlyChart.ModulePath).SetupVoid("render", _ => true); // never answers: the chart stays undrawn
+        JSInterop.SetupModule(PlotlyScript.InteropPath).SetupVoid("importScript", _ => true); // never answers: plotly.js never loads, the chart stays undrawn
         var html = await RenderAsync(new()
         {
             [nameof(PlotlyChart.Traces)] = OneBar,

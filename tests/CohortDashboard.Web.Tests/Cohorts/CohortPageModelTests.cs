@@ -32,12 +32,19 @@ public sealed class CohortPageModelTests
         Assert.Equal("100.0%", first[0].Text);
         Assert.Contains("cd-heat-8", first[0].CssClass); // M0 is off the scale: clamped to the darkest shade
         Assert.Contains("cd-heat-8", first[1].CssClass); // 50% is the highest later value
+        // The scale is the quantiles of the later values 10%, 30%, 50% (M0 left out): bounds 10, 14.4, 18.9, 23.3, 27.8,
+        // 32.2, 36.7, 41.1, 45.6, 50 (%). 30% reaches the first four inner bounds: shade 4.
+        Assert.Contains("cd-heat-4", first[2].CssClass);
+        Assert.Equal(4, first[2].Shade);
         Assert.Contains("cd-cell-progress", first[2].CssClass);
         Assert.Contains("5 of 10 customers", first[1].Title);
 
         var second = model.Rows[1].Cells;
         Assert.Contains("cd-cell-anomaly", second[1].CssClass);
-        Assert.Contains("cd-heat-1", second[1].CssClass);
+        Assert.Contains("cd-heat-0", second[1].CssClass); // the lowest value: the lightest shade
+        Assert.Equal(9, model.Legend.Count);
+        Assert.Equal("10.0% – 14.4%", model.Legend[0].Label);
+        Assert.Equal("45.6% – 50.0%", model.Legend[^1].Label);
         Assert.Contains("Anomaly: 2024-02 M1 retention", second[1].Title);
         Assert.False(second[2].Started);
         Assert.Equal("", second[2].Text);
@@ -52,7 +59,8 @@ public sealed class CohortPageModelTests
     [InlineData(CohortMeasure.Retention, 0.4251, "42.5%")]
     [InlineData(CohortMeasure.Customers, 1234, "1,234")]
     [InlineData(CohortMeasure.Ltv, 12.5, "$12.50")]
-    [InlineData(CohortMeasure.NetRevenue, 12345, "$12.35K")]
+    [InlineData(CohortMeasure.NetRevenue, 12345, "$12,345")]
+    [InlineData(CohortMeasure.Ltv, 999.5, "$999.50")]
     [InlineData(CohortMeasure.Cm2, -20, "-$20.00")]
     public void Format_ByMeasure(CohortMeasure measure, double value, string expected) =>
         Assert.Equal(expected, CohortHeatmapModel.Format((decimal)value, measure, "USD"));

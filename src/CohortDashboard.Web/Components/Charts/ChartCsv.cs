@@ -12,7 +12,7 @@ namespace CohortDashboard.Web.Components.Charts;
 /// <item>Bar/scatter traces that share the same categories: wide, <c>{category},{trace names...}</c>.</item>
 /// <item>Anything else: long, <c>series,x,y[,z]</c> with one row per point (heatmaps one row per cell).</item>
 /// </list>
-/// Cells are written by <see cref="CsvWriter"/> (formula-leading text prefixed with ', plain numbers never altered).
+/// Cells are written by <see cref="CsvWriter"/> (formula-leading text prefixed with '); numbers are rounded to 4 decimals.
 /// </summary>
 public static class ChartCsv
 {
@@ -148,5 +148,14 @@ public static class ChartCsv
     }
 
     private static object? At<T>(IReadOnlyList<T>? list, int index) =>
-        list is not null && index < list.Count ? list[index] : null;
+        list is not null && index < list.Count ? Rounded(list[index]) : null;
+
+    // A chart's numbers carry no unit here: 4 decimals keep a rate's precision (0.1234 = 12.34%) and money's cents.
+    private static object? Rounded(object? value) => value switch
+    {
+        decimal d => Math.Round(d, 4, MidpointRounding.AwayFromZero),
+        double d when double.IsFinite(d) => Math.Round(d, 4, MidpointRounding.AwayFromZero),
+        float f when float.IsFinite(f) => Math.Round((double)f, 4, MidpointRounding.AwayFromZero),
+        _ => value,
+    };
 }

@@ -368,6 +368,75 @@ public sealed record ChartLayout
     /// <summary>Trace colours in order (else the CSS variable --chart-colorway, else Plotly's defaults).</summary>
     [JsonPropertyName("colorway")]
     public IReadOnlyList<string>? Colorway { get; init; }
+
+    /// <summary>Rectangles drawn behind the data, e.g. the running period's hatched band (<see cref="RunningPeriod"/>).</summary>
+    [JsonPropertyName("shapes")]
+    public IReadOnlyList<ChartShape>? Shapes { get; init; }
+
+    [JsonPropertyName("annotations")]
+    public IReadOnlyList<ChartAnnotation>? Annotations { get; init; }
+}
+
+/// <summary>A layout shape; only rectangles are used (x in data units, y in "paper" fractions).</summary>
+public sealed record ChartShape
+{
+    [JsonPropertyName("type")]
+    public string Type { get; init; } = "rect";
+
+    [JsonPropertyName("xref")]
+    public string XRef { get; init; } = "x";
+
+    [JsonPropertyName("yref")]
+    public string YRef { get; init; } = "paper";
+
+    [JsonPropertyName("x0")]
+    public object? X0 { get; init; }
+
+    [JsonPropertyName("x1")]
+    public object? X1 { get; init; }
+
+    [JsonPropertyName("y0")]
+    public double Y0 { get; init; }
+
+    [JsonPropertyName("y1")]
+    public double Y1 { get; init; } = 1;
+
+    [JsonPropertyName("fillcolor")]
+    public string? FillColor { get; init; }
+
+    /// <summary>Plotly's pattern fill for shapes is not available, so "hatching" is a translucent band plus a dashed edge.</summary>
+    [JsonPropertyName("line")]
+    public ChartLine? Line { get; init; }
+
+    [JsonPropertyName("layer")]
+    public string Layer { get; init; } = "below";
+}
+
+public sealed record ChartAnnotation
+{
+    [JsonPropertyName("text")]
+    public required string Text { get; init; }
+
+    [JsonPropertyName("x")]
+    public object? X { get; init; }
+
+    [JsonPropertyName("y")]
+    public double Y { get; init; } = 1;
+
+    [JsonPropertyName("xref")]
+    public string XRef { get; init; } = "x";
+
+    [JsonPropertyName("yref")]
+    public string YRef { get; init; } = "paper";
+
+    [JsonPropertyName("yanchor")]
+    public string YAnchor { get; init; } = "bottom";
+
+    [JsonPropertyName("showarrow")]
+    public bool ShowArrow { get; init; }
+
+    [JsonPropertyName("font")]
+    public ChartFont? Font { get; init; }
 }
 
 public sealed record ChartAxis
@@ -410,6 +479,15 @@ public sealed record ChartAxis
 
     [JsonPropertyName("gridcolor")]
     public string? GridColor { get; init; }
+
+    [JsonPropertyName("linecolor")]
+    public string? LineColor { get; init; }
+
+    [JsonPropertyName("zerolinecolor")]
+    public string? ZeroLineColor { get; init; }
+
+    [JsonPropertyName("tickfont")]
+    public ChartFont? TickFont { get; init; }
 
     [JsonPropertyName("zeroline")]
     public bool? ZeroLine { get; init; }

@@ -1,31 +1,39 @@
+using System.Globalization;
+using System.Text.Json;
+using CohortDashboard.Web.Features.Theme;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
+using Plotly.Blazor.Interop;
 
 namespace CohortDashboard.Web.Components.Charts;
 
 /// <summary>
-/// Draws the given Plotly traces (wwwroot/js/plotly-interop.js). It renders what it is given: no maths here.
-/// Redraws (Plotly.react) only when the serialised traces, layout, config or height change.
-/// Needs an interactive render mode (JS interop); when prerendered it shows an empty, labelled placeholder.
+/// Draws our chart model (<see cref="ChartTrace"/>, <see cref="ChartLayout"/>) with Plotly.Blazor, in the theme's
+/// colours (<see cref="ChartTheme"/>, following <see cref="ThemeState"/>), as wide as its container (Plotly's
+/// responsive mode follows the window). Redraws (Plotly.react) only when the drawn figure changes. PNG export is
+/// Plotly's own image export; CSV is the traces' numbers (<see cref="ChartCsv"/>).
 /// </summary>
-public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
+public sealed partial class PlotlyChart : ComponentBase, IDisposable
 {
-    internal const string ModulePath = "./js/plotly-interop.js";
+    private const int PngWidth = 1200;
 
-    private ElementReference element;
-    private IJSObjectReference? module;
-    private DotNetObjectReference<PlotlyChart>? dotNetRef;
-    private string tracesJson = "[]";
-    private string layoutJson = "{}";
-    private string configJson = "{}";
-    private Drawn? drawn;
-    private bool syncing;
-    private bool syncAgain;
+    private Plotly.Blazor.PlotlyChart? chart;
+    private PlotlyFigure figure = PlotlyFigure.Empty;
+    private string drawnKey = "";
+    private bool drawn;
+    private bool dark;
+    private bool scriptLoaded;
     private bool disposed;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private PlotlyScript Script { get; set; } = default!;
+
+    [Inject]
+    private ThemeState Theme { get; set; } = default!;
 
     [Inject]
     private ILogger<PlotlyChart> Logger { get; set; } = default!;
@@ -41,11 +49,11 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public ChartConfig? Config { get; set; }
 
-    /// <summary>The element id; also the data-chart attribute value (default "chart").</summary>
+    /// <summary>The chart's name: the data-chart attribute value and, prefixed, the plot element's id (default "chart").</summary>
     [Parameter]
     public string? Id { get; set; }
 
-    /// <summary>CSS height of the chart area (set from JS through the CSSOM, so a strict CSP allows it).</summary>
+    /// <summary>Height of the chart in pixels ("320px"); the width follows the container.</summary>
     [Parameter]
     public string Height { get; set; } = "320px";
 
@@ -65,7 +73,7 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public bool ShowExport { get; set; }
 
-    /// <summary>Raised when a data point is clicked (listens only when a delegate is set).</summary>
+    /// <summary>Raised when a data point is clicked.</summary>
     [Parameter]
     public EventCallback<ChartPointClick> OnPointClick { get; set; }
 
@@ -73,7 +81,7 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
     public IReadOnlyDictionary<string, object>? AdditionalAttributes { get; set; }
 
     /// <summary>True once the chart has been drawn in the browser.</summary>
-    public bool IsRendered => drawn is not null;
+    public bool IsRendered => drawn;
 
     private string AccessibleName => AriaLabel ?? Layout?.Title ?? "Chart";
 
@@ -81,70 +89,55 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
 
     private string FileName => PngFileName ?? Id ?? "chart";
 
+    // Plotly.Blazor draws into the element with this id (our element carries Id).
+    private string PlotId => (Id ?? "chart-" + instance) + "-plot";
+
+    private readonly string instance = Guid.NewGuid().ToString("N")[..12];
+
+    protected override void OnInitialized()
+    {
+        dark = Theme.IsDark;
+        Theme.Changed += OnThemeChanged;
+    }
+
     protected override void OnParametersSet()
     {
         ArgumentNullException.ThrowIfNull(Traces);
-        tracesJson = ChartJson.SerializeTraces(Traces);
-        layoutJson = ChartJson.SerializeLayout(Layout);
         var config = Config ?? new ChartConfig();
         if (config.ToImageButtonOptions is null)
         {
             config = config with { ToImageButtonOptions = new ChartImageOptions { FileName = FileName } };
         }
-        configJson = ChartJson.SerializeConfig(config);
+        var layout = ChartTheme.For(dark).Apply(Layout);
+        if (layout.Height is null && PixelHeight(Height) is { } height)
+        {
+            layout = layout with { Height = height };
+        }
+        var next = PlotlyFigure.From(Traces, layout, config);
+        if (next.Key != figure.Key)
+        {
+            figure = next;
+        }
     }
 
-    protected override Task OnAfterRenderAsync(bool firstRender) => SyncAsync();
-
-    /// <summary>Draws or updates the chart; one call at a time, re-run if parameters changed meanwhile.</summary>
-    private async Task SyncAsync()
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (syncing)
-        {
-            syncAgain = true;
-            return;
-        }
-        syncing = true;
         try
         {
-            do
+            if (firstRender)
             {
-                syncAgain = false;
-                if (disposed)
-                {
-                    return;
-                }
-                var wanted = new Drawn(tracesJson, layoutJson, configJson, Height);
-                if (wanted == drawn)
-                {
-                    continue;
-                }
-                module ??= await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-                if (disposed)
-                {
-                    return;
-                }
-                var options = new { height = wanted.Height };
-                var wasRendered = drawn is not null;
-                if (!wasRendered)
-                {
-                    if (OnPointClick.HasDelegate)
-                    {
-                        dotNetRef ??= DotNetObjectReference.Create(this);
-                    }
-                    await module.InvokeVoidAsync("render", element, wanted.Traces, wanted.Layout, wanted.Config, dotNetRef, options);
-                }
-                else
-                {
-                    await module.InvokeVoidAsync("update", element, wanted.Traces, wanted.Layout, wanted.Config, options);
-                }
-                drawn = wanted;
-                if (!wasRendered && ShowExport && !disposed)
-                {
-                    StateHasChanged(); // enable the export buttons
-                }
+                await Script.EnsureLoadedAsync();
+                if (disposed) return;
+                scriptLoaded = true;
+                StateHasChanged(); // now the Plotly.Blazor chart is rendered and draws itself
+                return;
             }
-            while (syncAgain);
+            if (chart is null || !drawn || figure.Key == drawnKey)
+            {
+                return;
+            }
+            drawnKey = figure.Key;
+            await chart.React();
         }
         catch (JSDisconnectedException)
         {
@@ -152,24 +145,73 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
         }
         catch (JSException ex)
         {
-            Logger.LogError(ex, "Drawing chart {ChartId} failed", Id ?? "(no id)");
-        }
-        finally
-        {
-            syncing = false;
+            Logger.LogError(ex, "Redrawing chart {ChartId} failed", Id ?? "(no id)");
         }
     }
 
-    /// <summary>Downloads the chart as "{PngFileName}.png" (on an opaque background matching the page).</summary>
+    /// <summary>Plotly.Blazor's AfterRender (a synchronous delegate): the first draw has been sent.</summary>
+    private void OnFirstDrawn()
+    {
+        drawnKey = figure.Key;
+        _ = InvokeAsync(async () =>
+        {
+            try
+            {
+                if (OnPointClick.HasDelegate && chart is not null)
+                {
+                    await chart.SubscribeClickEvent();
+                }
+                drawn = true;
+                StateHasChanged(); // enables the export buttons; redraws if parameters changed meanwhile
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+            catch (JSException ex)
+            {
+                Logger.LogError(ex, "Subscribing to clicks on chart {ChartId} failed", Id ?? "(no id)");
+            }
+        });
+    }
+
+    private void OnPlotlyClick(IEnumerable<EventDataPoint> points)
+    {
+        if (points.FirstOrDefault() is not { } point)
+        {
+            return;
+        }
+        var click = new ChartPointClick
+        {
+            CurveNumber = AsInt(point.CurveNumber) ?? 0,
+            PointNumber = AsInt(point.PointNumber),
+            X = AsText(point.X),
+            Y = AsText(point.Y),
+            Z = AsNumber(point.Z),
+        };
+        _ = InvokeAsync(() => OnPointClick.InvokeAsync(click));
+    }
+
+    private void OnThemeChanged()
+    {
+        _ = InvokeAsync(() =>
+        {
+            dark = Theme.IsDark;
+            OnParametersSet();
+            StateHasChanged();
+        });
+    }
+
+    /// <summary>Downloads the chart as "{PngFileName}.png" through Plotly's image export (the theme's opaque background).</summary>
     public async Task DownloadPngAsync()
     {
-        if (module is null || drawn is null || disposed)
+        if (chart is null || !drawn)
         {
             return;
         }
         try
         {
-            await module.InvokeVoidAsync("downloadPng", element, FileName);
+            var height = (uint)(figure.Height ?? 450);
+            await chart.DownloadImage(Plotly.Blazor.ImageFormat.Png, height, PngWidth, FileName);
         }
         catch (JSDisconnectedException)
         {
@@ -179,14 +221,11 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
     /// <summary>Downloads the traces as "{PngFileName}.csv" (see <see cref="ChartCsv.FromTraces"/>).</summary>
     public async Task DownloadCsvAsync()
     {
-        if (module is null || disposed)
-        {
-            return;
-        }
         try
         {
             // UTF-8 BOM so spreadsheet programs detect the encoding of non-ASCII labels.
             var csv = "\uFEFF" + ChartCsv.FromTraces(Traces, Layout);
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/site.js");
             await module.InvokeVoidAsync("downloadText", FileName + ".csv", csv, "text/csv;charset=utf-8");
         }
         catch (JSDisconnectedException)
@@ -194,35 +233,40 @@ public sealed partial class PlotlyChart : ComponentBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Called from plotly-interop.js on plotly_click.</summary>
-    [JSInvokable]
-    public Task OnPlotlyClick(ChartPointClick point) => OnPointClick.InvokeAsync(point);
-
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (disposed)
-        {
-            return;
-        }
         disposed = true;
-        if (module is not null)
-        {
-            try
-            {
-                await module.InvokeVoidAsync("purge", element);
-                await module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // Circuit gone: the browser side went with it.
-            }
-            catch (JSException ex)
-            {
-                Logger.LogDebug(ex, "Purging chart {ChartId} failed", Id ?? "(no id)");
-            }
-        }
-        dotNetRef?.Dispose();
+        Theme.Changed -= OnThemeChanged;
     }
 
-    private sealed record Drawn(string Traces, string Layout, string Config, string Height);
+    internal static int? PixelHeight(string? css) =>
+        css is not null && css.EndsWith("px", StringComparison.Ordinal)
+        && double.TryParse(css[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var px) && px > 0
+            ? (int)Math.Round(px)
+            : null;
+
+    private static string? AsText(object? value) => value switch
+    {
+        null => null,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+        JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
+        JsonElement e => e.GetRawText(),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static double? AsNumber(object? value) => value switch
+    {
+        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+        double d when double.IsFinite(d) => d,
+        _ => null,
+    };
+
+    private static int? AsInt(object? value) => value switch
+    {
+        JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var i) => i,
+        int i => i,
+        long l => (int)l,
+        _ => null,
+    };
 }

@@ -75,9 +75,17 @@ public static class AccountCohortCharts
                 HoverOnGaps = false,
                 XGap = 1,
                 YGap = 1,
-                ColorBar = new ChartColorBar { Title = measure, TickSuffix = " %", Thickness = 12 },
+                ColorBar = new ChartColorBar { Title = measure, TickSuffix = "%", Thickness = 12 },
             },
         ];
+    }
+
+    /// <summary>The heatmap layout with the running month's column marked as in progress (<see cref="RunningPeriod"/>).</summary>
+    public static ChartLayout HeatmapLayout(int rows, IReadOnlyList<SnapshotRecord> snapshots, string? runningMonth)
+    {
+        var months = snapshots.Select(s => s.Period).Distinct().Order(StringComparer.Ordinal).ToList();
+        var index = runningMonth is null ? -1 : months.IndexOf(runningMonth);
+        return RunningPeriod.Mark(HeatmapLayout(rows), index < 0 ? null : index);
     }
 
     public static ChartLayout HeatmapLayout(int rows) => new()
@@ -98,8 +106,9 @@ public static class AccountCohortCharts
         var traces = new List<ChartTrace>();
         foreach (var (c, i) in curves.Curves.Take(MaxCurveLines).Select((c, i) => (c, i)))
         {
-            var colour = projections is null ? null : ProjectionCurves.Colour(i);
-            traces.Add(new ScatterTrace
+            // Explicit colours: the dotted running month and the projection share the cohort's line colour.
+            var colour = ProjectionCurves.Colour(i);
+            traces.AddRange(RunningPeriod.Split(new ScatterTrace
             {
                 Name = c.Name,
                 LegendGroup = c.CohortId,
@@ -107,11 +116,11 @@ public static class AccountCohortCharts
                 X = c.Points.Select(p => (object?)p.Offset).ToList(),
                 Y = c.Points.Select(p => (object?)(accounts ? p.AccountsRemainingPct : p.RetentionPct)).ToList(),
                 HoverTemplate = accounts
-                    ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of {c.StartingAccounts:N0} accounts remain<extra></extra>"
-                    : $"{c.Name}<br>month %{{x}}: %{{y:.1f}} % of starting ARR<extra></extra>",
-                Line = colour is null ? null : new ChartLine { Color = colour },
+                    ? $"{c.Name}<br>month %{{x}}: %{{y:.1f}}% of {c.StartingAccounts:N0} accounts remain<extra></extra>"
+                    : $"{c.Name}<br>month %{{x}}: %{{y:.1f}}% of starting ARR<extra></extra>",
+                Line = new ChartLine { Color = colour },
                 Marker = new ChartMarker { Size = 4, Color = colour },
-            });
+            }, c.Points.Select(p => p.Month == curves.RunningMonth).ToList()));
             if (!accounts || projections?.GetValueOrDefault(c.CohortId) is not { Model: { } model } projection || c.Points.Count == 0) continue;
             var last = c.Points[^1];
             var anchor = (double)(last.AccountsRemainingPct ?? 0m);
@@ -120,7 +129,7 @@ public static class AccountCohortCharts
                 new ProjectionPoint(last.Offset, anchor, anchor, anchor, $"{c.Name} · month {last.Offset}: last observed"),
                 .. projection.Projected.Select((p, k) => new ProjectionPoint(projection.ObservedPeriods + 1 + k, p.Value * 100, p.Lower * 100, p.Upper * 100,
                     string.Create(CultureInfo.InvariantCulture,
-                        $"{c.Name} · month {projection.ObservedPeriods + 1 + k}<br>Projected (not data): ≈ {p.Value * 100:0.0} % of {c.StartingAccounts:N0} accounts remain") +
+                        $"{c.Name} · month {projection.ObservedPeriods + 1 + k}<br>Projected (not data): ≈ {p.Value * 100:0.0}% of {c.StartingAccounts:N0} accounts remain") +
                     $"<br>{ProjectedInterval(p)}<br>{model.Describe()}")),
             ]));
         }
@@ -129,7 +138,7 @@ public static class AccountCohortCharts
     }
 
     private static string ProjectedInterval(ProjectedValue p) => p is { Lower: { } lower, Upper: { } upper }
-        ? string.Create(CultureInfo.InvariantCulture, $"95% interval {lower * 100:0.0}–{upper * 100:0.0} %")
+        ? string.Create(CultureInfo.InvariantCulture, $"95% interval {lower * 100:0.0}–{upper * 100:0.0}%")
         : "no interval (the model's uncertainty could not be estimated)";
 
     public static ChartLayout CurvesLayout(string title) => new()
@@ -137,7 +146,7 @@ public static class AccountCohortCharts
         Margin = new ChartMargin { Left = 56, Right = 16, Top = 16, Bottom = 48 },
         HoverMode = "closest",
         XAxis = new ChartAxis { Type = "linear", Title = "Months since cohort start", AutoMargin = true },
-        YAxis = new ChartAxis { Title = title, TickSuffix = " %", AutoMargin = true },
+        YAxis = new ChartAxis { Title = title, TickSuffix = "%", AutoMargin = true },
         ShowLegend = true,
     };
 

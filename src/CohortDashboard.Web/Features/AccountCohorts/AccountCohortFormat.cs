@@ -1,12 +1,12 @@
-using System.Globalization;
+using CohortDashboard.Web.Components.Shared;
 
 namespace CohortDashboard.Web.Features.AccountCohorts;
 
 /// <summary>How the account-cohort page and its charts write percentages and cohort types (money: <c>Money.Whole</c>).</summary>
 public static class AccountCohortFormat
 {
-    public static string Percent(decimal? value) =>
-        value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) + " %" : "–";
+    /// <summary>Percent points (NRR 103.15 → "103.2%"), as <see cref="Formats.PercentPoints"/> writes them.</summary>
+    public static string Percent(decimal? value) => Formats.PercentPoints(value);
 
     public static string TypeTitle(string cohortType) => cohortType switch
     {

@@ -98,7 +98,12 @@ public sealed record VintageCurvesResponse(
     [property: JsonPropertyName("curves")] IReadOnlyList<VintageCurveRecord> Curves,
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("months")] int Months,
-    [property: JsonPropertyName("churn_definition")] string ChurnDefinition);
+    [property: JsonPropertyName("churn_definition")] string ChurnDefinition)
+{
+    /// <summary>The org's running month ("yyyy-MM"), drawn as in progress on the page's curves; not part of the API answer.</summary>
+    [JsonIgnore]
+    public string? RunningMonth { get; init; }
+}
 
 public sealed record AnomalyRecord(
     [property: JsonPropertyName("type")] string Type,

@@ -361,8 +361,9 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
         var definitions = DefinitionRecords(await db.CohortDefinitions.AsNoTracking().ToListAsync(ct));
         var stored = await LoadSnapshotsAsync(db, type, null, null, null, ct);
+        var running = RunningMonth(org);
         return new AccountCohortPageModel(type.ToSnake(), org.Currency, await StaleAsync(db, ct), definitions, SnapshotRecords(stored),
-            curves, Anomalies(stored, Thresholds(org.Settings), RunningMonth(org), null), Comparison(stored, null, org));
+            curves with { RunningMonth = AccountCohortJobs.Month(running) }, Anomalies(stored, Thresholds(org.Settings), running, null), Comparison(stored, null, org));
     }
 
     /// <summary>The live member count of a filter built in the page's builder.</summary>

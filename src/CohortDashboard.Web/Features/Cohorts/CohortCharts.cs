@@ -8,7 +8,8 @@ namespace CohortDashboard.Web.Features.Cohorts;
 /// <summary>Maps a computed cohort matrix onto Plotly traces (heatmap and curves); no numbers are derived here.</summary>
 public static class CohortCharts
 {
-    private const string MeanColour = "#222222";
+    // Mid grey: at least 3:1 against both themes' backgrounds, so the mean stays visible in dark mode too.
+    private const string MeanColour = "#808080";
 
     /// <summary>
     /// The matrix as a Plotly heatmap, newest cohort at the bottom like the table; null cells are gaps. With a
@@ -50,8 +51,11 @@ public static class CohortCharts
         };
     }
 
-    private static HeatmapTrace DataHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency) =>
-        new HeatmapTrace
+    /// <summary>The data's cells in the table's colours (<see cref="CohortHeatmapModel.ScaleFor"/>), its colour bar the legend.</summary>
+    private static HeatmapTrace DataHeatmap(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency)
+    {
+        var scale = CohortHeatmapModel.ScaleFor(matrix, measure);
+        return new HeatmapTrace
         {
             Name = measure.DisplayName(),
             X = offsetLabels.Cast<object?>().ToList(),
@@ -59,15 +63,18 @@ public static class CohortCharts
             Z = matrix.Rows.Select(r => (IReadOnlyList<double?>)r.Cells.Select(c => (double?)c?.Value).ToList()).ToList(),
             Text = matrix.Rows.Select(r => (IReadOnlyList<string?>)r.Cells
                 .Select(c => c is null ? null : CohortHeatmapModel.Format(c.Value, measure, currency)).ToList()).ToList(),
+            CustomData = matrix.Rows.Select(r => (object?)r.Cells.Select(c => c?.InProgress == true ? $"({RunningPeriod.Note})" : "").ToList()).ToList(),
             TextTemplate = "%{text}",
-            HoverTemplate = "%{y} · %{x}<br>%{text}<extra></extra>",
-            Colorscale = ChartColorscale.Named("Blues"),
-            ReverseScale = true,
+            HoverTemplate = "%{y} · %{x}<br>%{text} %{customdata}<extra></extra>",
+            Colorscale = scale.Colorscale(),
+            ZMin = (double)scale.Min,
+            ZMax = (double)scale.Max,
             HoverOnGaps = false,
             XGap = 1,
             YGap = 1,
             ColorBar = measure.IsPercentage() ? new ChartColorBar { TickFormat = ".0%" } : null,
         };
+    }
 
     /// <summary>
     /// One line per cohort over the offsets, plus the size-weighted mean as a thick dark line. With a projection, each
@@ -82,8 +89,9 @@ public static class CohortCharts
         var traces = new List<ChartTrace>();
         foreach (var (r, i) in matrix.Rows.Where(r => r.Size > 0).Select((r, i) => (r, i)))
         {
-            var colour = projection is null ? null : ProjectionCurves.Colour(i);
-            traces.Add(new ScatterTrace
+            // Explicit colours: a cohort's dotted running segment and its projection share its line's colour.
+            var colour = ProjectionCurves.Colour(i);
+            traces.AddRange(RunningPeriod.Split(new ScatterTrace
             {
                 Name = r.Label,
                 LegendGroup = r.Label,
@@ -93,7 +101,7 @@ public static class CohortCharts
                 Line = new ChartLine { Width = 1.5, Color = colour },
                 Marker = new ChartMarker { Size = 4, Color = colour },
                 HoverTemplate = $"{r.Label} (n={r.Size}) · %{{x}}<br>{valueFormat}<extra></extra>",
-            });
+            }, r.Cells.Select(c => c?.InProgress == true).ToList()));
             if (byPeriod?.GetValueOrDefault(r.Period) is not { } projected) continue;
             // The dashed line starts at the last completed point, so it continues the cohort's own line; a running
             // period's partial value is no place to start from, so the projection is drawn over it too.
@@ -111,7 +119,7 @@ public static class CohortCharts
             ]));
         }
         if (projection is not null) traces.Add(ProjectionCurves.LegendEntry(x[0]));
-        traces.Add(new ScatterTrace
+        traces.AddRange(RunningPeriod.Split(new ScatterTrace
         {
             Name = "Mean",
             Mode = ScatterMode.LinesAndMarkers,
@@ -120,9 +128,22 @@ public static class CohortCharts
             Line = new ChartLine { Width = 4, Color = MeanColour },
             Marker = new ChartMarker { Size = 6, Color = MeanColour },
             HoverTemplate = $"Mean · %{{x}}<br>{valueFormat}<extra></extra>",
-        });
+        }, matrix.Mean.Select(c => c?.InProgress == true).ToList()));
+        if (matrix.Rows.Any(r => r.Cells.Any(c => c?.InProgress == true))) traces.Add(RunningLegendEntry(x[0]));
         return traces;
     }
+
+    /// <summary>A legend-only entry saying what the dotted segments are (an empty point keeps it in the legend).</summary>
+    private static ChartTrace RunningLegendEntry(object? x) => new ScatterTrace
+    {
+        Name = $"Dotted: period still running ({RunningPeriod.Note})",
+        Mode = ScatterMode.Lines,
+        X = [x],
+        Y = [null],
+        HoverInfo = "skip",
+        Line = new ChartLine { Width = 1.5, Color = MeanColour, Dash = "dot" },
+        ShowLegend = true,
+    };
 
     public static ChartLayout HeatmapLayout() => new()
     {

@@ -2,13 +2,14 @@ using System.Text;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Projections;
 using CohortDashboard.Data.Csv;
+using CohortDashboard.Web.Components.Shared;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
 /// <summary>
 /// CSV of the cohort matrix and of one cell's customers, written by <see cref="CsvWriter"/> (RFC 4180, invariant numbers,
-/// formula-leading text neutralised). Values are the raw numbers
-/// (fractions for percentages); a not-yet-started cell is empty and an undefined one too.
+/// formula-leading text neutralised). Values are numbers rounded to the measure's precision (<see cref="Round"/>: cents for
+/// money, 4 decimals for rates, as fractions); a not-yet-started cell is empty and an undefined one too.
 /// </summary>
 public static class CohortCsv
 {
@@ -22,9 +23,9 @@ public static class CohortCsv
         {
             foreach (var row in matrix.Rows)
             {
-                CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)c?.Value)]);
+                CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), row.Label, row.Start, row.Size, .. row.Cells.Select(c => (object?)Round(c?.Value, analysis.Measure))]);
             }
-            CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)c?.Value)]);
+            CsvWriter.WriteRow(csv, [.. lead.Cell(matrix.Group), "Mean", null, matrix.Customers, .. matrix.Mean.Select(c => (object?)Round(c?.Value, analysis.Measure))]);
         }
         return csv.ToString();
     }
@@ -46,12 +47,21 @@ public static class CohortCsv
                 CsvWriter.WriteRow(csv, [.. lead.Cell(group.Group), row.Label, row.Start, row.Size,
                     .. row.Ltv.SelectMany(l => new object?[]
                     {
-                        l.Value?.Value, l.Value?.Lower, l.Value?.Upper, l.Observed ? "observed" : l.Value is null ? l.Missing : "projected",
+                        Cents(l.Value?.Value), Cents(l.Value?.Lower), Cents(l.Value?.Upper), l.Observed ? "observed" : l.Value is null ? l.Missing : "projected",
                     })]);
             }
         }
         return csv.ToString();
     }
+
+    /// <summary>A cell value at its measure's precision: money to cents, rates (fractions) to 4 decimals, counts to 2 (means).</summary>
+    public static decimal? Round(decimal? value, CohortMeasure measure) =>
+        measure.IsMoney() ? Formats.RoundMoney(value)
+        : measure.IsPercentage() ? Formats.RoundRate(value)
+        : value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
+
+    private static decimal? Cents(double? value) =>
+        value is { } v && double.IsFinite(v) && Math.Abs(v) < 1e15 ? Formats.RoundMoney((decimal)v) : null;
 
     public static string Customers(IEnumerable<CellCustomer> customers)
     {
@@ -59,7 +69,7 @@ public static class CohortCsv
         CsvWriter.WriteRow(csv, ["account_id", "external_id", "name", "segment", "owner_id", "orders", "net_revenue", "cumulative_net_revenue"]);
         foreach (var c in customers)
         {
-            CsvWriter.WriteRow(csv, [c.AccountId, c.ExternalId, c.Name, c.Segment, c.OwnerId, c.Orders, c.NetRevenue, c.CumulativeNetRevenue]);
+            CsvWriter.WriteRow(csv, [c.AccountId, c.ExternalId, c.Name, c.Segment, c.OwnerId, c.Orders, Formats.RoundMoney(c.NetRevenue), Formats.RoundMoney(c.CumulativeNetRevenue)]);
         }
         return csv.ToString();
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Projections;
+using CohortDashboard.Web.Components.Charts;
 using CohortDashboard.Web.Components.Shared;
 
 namespace CohortDashboard.Web.Features.Cohorts;
@@ -19,7 +20,8 @@ public sealed record HeatmapCell(
     int Customers,
     bool InProgress,
     string? Anomaly,
-    bool Projected = false)
+    bool Projected = false,
+    int? Shade = null)
 {
     public static HeatmapCell NotStarted(int offset) => new(offset, false, null, "", "cd-cell-empty", null, 0, false, null);
 
@@ -41,10 +43,12 @@ public sealed record CohortHeatmapModel(
     IReadOnlyList<string> OffsetLabels,
     IReadOnlyList<HeatmapRow> Rows,
     HeatmapRow Mean,
-    int Customers)
+    int Customers,
+    HeatScale Scale,
+    IReadOnlyList<HeatLegendStep> Legend)
 {
-    /// <summary>The number of shades; class <c>cd-heat-{Shades-1}</c> is the darkest.</summary>
-    public const int Shades = 9;
+    /// <summary>The number of shades; class <c>cd-heat-{Shades-1}</c> is the darkest (colours: <see cref="HeatScale.Palette"/>).</summary>
+    public const int Shades = HeatScale.Shades;
 
     /// <param name="projection">When given, not-yet-started cells show the group's projection (retention or LTV only).</param>
     public static IReadOnlyList<CohortHeatmapModel> Build(CohortAnalysis analysis, string currency, CohortProjectionResult? projection = null) =>
@@ -53,7 +57,7 @@ public sealed record CohortHeatmapModel(
     public static CohortHeatmapModel Build(CohortMatrix matrix, IReadOnlyList<string> offsetLabels, CohortMeasure measure, string currency,
         CohortGroupProjection? projection = null)
     {
-        var scale = ColourScale.For(matrix, measure);
+        var scale = ScaleFor(matrix, measure);
         var projected = projection?.Rows.ToDictionary(r => r.Period);
         HeatmapCell Cell(CohortCell? cell, int k, CohortRow? row, string rowLabel, bool isMean)
         {
@@ -69,20 +73,20 @@ public sealed record CohortHeatmapModel(
             .ToList();
         var mean = new HeatmapRow(int.MinValue, "Mean", default, default, matrix.Customers,
             matrix.Mean.Select((c, k) => Cell(c, k, null, "Mean", true)).ToList());
-        return new CohortHeatmapModel(matrix.Group, offsetLabels, rows, mean, matrix.Customers);
+        return new CohortHeatmapModel(matrix.Group, offsetLabels, rows, mean, matrix.Customers, scale,
+            scale.Legend(v => Format(v, measure, currency)));
     }
 
-    /// <summary>A cell value formatted for the measure: 42.5%, $1,234, 17; "–" when undefined.</summary>
+    /// <summary>A cell value formatted for the measure (<see cref="Formats"/>): 42.5%, $1,234, 17; "–" when undefined.</summary>
     public static string Format(decimal? value, CohortMeasure measure, string currency)
     {
-        if (value is not { } v) return "–";
-        if (measure.IsPercentage()) return (v * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%";
-        if (measure.IsMoney()) return Math.Abs(v) >= 1_000m ? Money.Compact(v, currency) : Money.Full(v, currency);
-        return v.ToString("#,0.##", CultureInfo.InvariantCulture);
+        if (measure.IsPercentage()) return Formats.Percent(value);
+        if (measure.IsMoney()) return Formats.Money(value, currency);
+        return Formats.Count(value);
     }
 
     private static HeatmapCell Describe(CohortCell cell, int k, string rowLabel, string offsetLabel, CohortMeasure measure,
-        string currency, ColourScale scale, bool isMean)
+        string currency, HeatScale scale, bool isMean)
     {
         var text = Format(cell.Value, measure, currency);
         var classes = new List<string> { cell.Value is { } v ? $"cd-heat-{scale.Shade(v)}" : "cd-cell-undefined" };
@@ -99,33 +103,24 @@ public sealed record CohortHeatmapModel(
         if (cell.InProgress) title.Add("In progress: this period has not ended yet");
         if (cell.Anomaly is { } anomaly) title.Add("Anomaly: " + anomaly.Message);
         return new HeatmapCell(k, true, cell.Value, text, string.Join(' ', classes), string.Join('\n', title), cell.Customers,
-            cell.InProgress, cell.Anomaly?.Message);
+            cell.InProgress, cell.Anomaly?.Message, Shade: cell.Value is { } shaded ? scale.Shade(shaded) : null);
     }
 
-    /// <summary>Maps values onto shades between the group's lowest value (or 0) and its highest.</summary>
-    private sealed record ColourScale(decimal Min, decimal Max)
+    /// <summary>
+    /// The group's colour scale (<see cref="HeatScale"/>: quantiles of its own values). Offset 0 of retention-like
+    /// measures is 100% (or the whole cohort) by definition: leaving it out keeps the later, informative offsets apart.
+    /// </summary>
+    public static HeatScale ScaleFor(CohortMatrix matrix, CohortMeasure measure)
     {
-        public static ColourScale For(CohortMatrix matrix, CohortMeasure measure)
-        {
-            // Offset 0 of retention-like measures is 100% (or the whole cohort) by definition: leaving it out of the
-            // scale keeps the later, informative offsets from all looking pale.
-            var skipFirst = measure is CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.AmountRetention;
-            var values = matrix.Rows
-                .SelectMany(r => r.Cells.Select((c, k) => (c, k)))
-                .Where(x => x.c?.Value is not null && (!skipFirst || x.k > 0))
-                .Select(x => x.c!.Value!.Value)
-                .ToList();
-            if (values.Count == 0)
-                values = matrix.Rows.SelectMany(r => r.Cells).Where(c => c?.Value is not null).Select(c => c!.Value!.Value).ToList();
-            return values.Count == 0 ? new ColourScale(0, 1) : new ColourScale(Math.Min(0, values.Min()), values.Max());
-        }
-
-        public int Shade(decimal value)
-        {
-            if (Max <= Min) return value > 0 ? Shades - 1 : 0;
-            var fraction = (value - Min) / (Max - Min);
-            return (int)Math.Clamp(Math.Floor(fraction * Shades), 0, Shades - 1);
-        }
+        var skipFirst = measure is CohortMeasure.Retention or CohortMeasure.Customers or CohortMeasure.AmountRetention;
+        var values = matrix.Rows
+            .SelectMany(r => r.Cells.Select((c, k) => (c, k)))
+            .Where(x => x.c?.Value is not null && (!skipFirst || x.k > 0))
+            .Select(x => x.c!.Value!.Value)
+            .ToList();
+        if (values.Count == 0)
+            values = matrix.Rows.SelectMany(r => r.Cells).Where(c => c?.Value is not null).Select(c => c!.Value!.Value).ToList();
+        return HeatScale.FromValues(values);
     }
 }
 

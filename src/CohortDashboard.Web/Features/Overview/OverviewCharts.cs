@@ -17,15 +17,16 @@ public static class OverviewCharts
             X = model.Trend.Months.Select(m => (object?)m.Label).ToList(),
             Y = model.Trend.Months.Select(m => (object?)m.NetRevenue).ToList(),
             Marker = new ChartMarker { Color = model.Trend.Months.Select(m => m.InProgress ? InProgress : Primary).ToList() },
-            Text = model.Trend.Months.Select(m => m.InProgress ? "in progress" : (string?)null).ToList(),
+            Text = model.Trend.Months.Select(m => m.InProgress ? $"({RunningPeriod.Note})" : "").ToList(),
             TextPosition = "none",
             HoverTemplate = $"%{{x}}<br>{Money.Symbol(model.Currency)}%{{y:,.2f}} %{{text}}<extra></extra>",
         },
     ];
 
+    /// <summary>The running month is reached with a dotted segment: its few days of customers are no drop.</summary>
     public static IReadOnlyList<ChartTrace> ActiveCustomers(OverviewModel model) =>
     [
-        new ScatterTrace
+        .. RunningPeriod.Split(new ScatterTrace
         {
             Name = "Active customers",
             Mode = ScatterMode.LinesAndMarkers,
@@ -33,7 +34,7 @@ public static class OverviewCharts
             Y = model.Trend.Months.Select(m => (object?)m.ActiveCustomers).ToList(),
             Line = new ChartLine { Color = "#2e9e6b", Width = 2 },
             HoverTemplate = "%{x}<br>%{y:,} customers<extra></extra>",
-        },
+        }, model.Trend.Months.Select(m => m.InProgress).ToList()),
     ];
 
     public static IReadOnlyList<ChartTrace> ArrBySegment(OverviewModel model) =>
@@ -49,6 +50,10 @@ public static class OverviewCharts
             HoverTemplate = $"%{{x}}<br>{Money.Symbol(model.Currency)}%{{y:,.0f}}<br>%{{text}}<extra></extra>",
         },
     ];
+
+    /// <summary>The layout of a month chart, its running month marked (<see cref="RunningPeriod"/>).</summary>
+    public static ChartLayout Layout(OverviewModel model, string yTitle, string? tickPrefix = null) =>
+        RunningPeriod.Mark(Layout(yTitle, tickPrefix), model.Trend.Months.Select((m, i) => (m, i)).Where(t => t.m.InProgress).Select(t => (double?)t.i).FirstOrDefault());
 
     public static ChartLayout Layout(string yTitle, string? tickPrefix = null) => new()
     {

@@ -18,3 +18,17 @@ export async function copyText(text) {
         return false;
     }
 }
+
+/** Downloads text (e.g. a chart's CSV) as a file, through a short-lived blob URL. */
+export function downloadText(filename, text, mime) {
+    const blob = new Blob([text], { type: mime || "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename || "download.txt";
+    a.rel = "noopener";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
