@@ -108,11 +108,6 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
         using var run = jobs.TryStart(orgId, Job) ?? throw new JobBusyException(Job);
         using var stepRuns = jobs.StartAll(orgId, _steps.SelectMany(s => s.Jobs));
-        using var noImport = await jobs.WaitAsync(orgId, ImportService.Job, ct);
-        DateTime? staleAtStart;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            staleAtStart = await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(ct);
-
         var statuses = _steps.Select(s => new RecomputeStepStatus(s.Name, RecomputeStepState.Waiting, null, TimeSpan.Zero)).ToArray();
         void Report()
         {
@@ -121,6 +116,10 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             run.ReportProgress(JsonSerializer.Serialize(statuses));
         }
         Report();
+        using var noImport = await jobs.WaitAsync(orgId, ImportService.Job, ct);
+        DateTime? staleAtStart;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            staleAtStart = await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(ct);
         var succeeded = true;
         for (var i = 0; i < _steps.Count; i++)
         {
