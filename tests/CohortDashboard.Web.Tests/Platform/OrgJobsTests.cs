@@ -35,6 +35,38 @@ public sealed class OrgJobsTests
         return (new OrgJobs(leases), leases);
     }
 
+    /// <summary>Instances A (which seeded the database) and B over one new database, on one clock.</summary>
+    private sealed class TwoInstances : IAsyncDisposable
+    {
+        private readonly TempDatabase database;
+        private readonly ServiceProvider servicesA, servicesB;
+
+        public TwoInstances(TempDatabase database, ServiceProvider servicesA, ServiceProvider servicesB)
+        {
+            (this.database, this.servicesA, this.servicesB) = (database, servicesA, servicesB);
+            A = Jobs(servicesA, Clock, "a").Jobs;
+            (B, LeasesB) = Jobs(servicesB, Clock, "b");
+        }
+
+        public ManualClock Clock { get; } = new(Start);
+        public OrgJobs A { get; }
+        public OrgJobs B { get; }
+        public JobLeases LeasesB { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await servicesA.DisposeAsync();
+            await servicesB.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
+
+    private static async Task<TwoInstances> TwoInstancesAsync(DatabaseProvider provider)
+    {
+        var database = await TempDatabase.CreateAsync(provider);
+        return new TwoInstances(database, await InstanceAsync(database), await database.ServicesAsync());
+    }
+
     [Fact]
     public async Task TryStart_SameOrgAndJobTwice_SecondIsRefusedUntilTheFirstEnds()
     {
@@ -59,12 +91,8 @@ public sealed class OrgJobsTests
     [InlineData(DatabaseProvider.PostgreSQL)]
     public async Task TryStart_RunningOnAnotherInstance_RefusedThereAndSeenRunningWithProgress(DatabaseProvider provider)
     {
-        await using var database = await TempDatabase.CreateAsync(provider);
-        await using var servicesA = await InstanceAsync(database);
-        await using var servicesB = await database.ServicesAsync();
-        var clock = new ManualClock(Start);
-        var (a, _) = Jobs(servicesA, clock, "a");
-        var (b, leasesB) = Jobs(servicesB, clock, "b");
+        await using var instances = await TwoInstancesAsync(provider);
+        var (clock, a, b, leasesB) = (instances.Clock, instances.A, instances.B, instances.LeasesB);
 
         using (var run = a.TryStart(1, Job))
         {
@@ -88,12 +116,8 @@ public sealed class OrgJobsTests
     [InlineData(DatabaseProvider.PostgreSQL)]
     public async Task TryStart_HolderStoppedRenewing_AbandonedAndTakenOverOnlyAfterTheLease(DatabaseProvider provider)
     {
-        await using var database = await TempDatabase.CreateAsync(provider);
-        await using var servicesA = await InstanceAsync(database);
-        await using var servicesB = await database.ServicesAsync();
-        var clock = new ManualClock(Start);
-        var (a, _) = Jobs(servicesA, clock, "a");
-        var (b, leasesB) = Jobs(servicesB, clock, "b");
+        await using var instances = await TwoInstancesAsync(provider);
+        var (clock, a, b, leasesB) = (instances.Clock, instances.A, instances.B, instances.LeasesB);
         var dead = a.TryStart(1, Job);
         Assert.NotNull(dead);
 
