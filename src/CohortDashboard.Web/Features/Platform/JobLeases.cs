@@ -27,12 +27,12 @@ public sealed class JobLeases(IServiceScopeFactory scopes, TimeProvider clock, I
     ILogger<JobLeases> logger) : IDisposable
 {
     public const int DefaultLeaseSeconds = 30;
-
-    // The context options are registered scoped (with the context factory): this singleton keeps one scope for them.
-    private readonly IServiceScope _scope = scopes.CreateScope();
     public const string Running = "running";
     public const string Done = "done";
     public const string Failed = "failed";
+
+    // The context options are registered scoped (with the context factory): this singleton keeps one scope for them.
+    private readonly IServiceScope _scope = scopes.CreateScope();
 
     /// <summary>Takes the lease for a new run, or null when a live run of the job holds it (on any instance).</summary>
     public HeldJobLease? TryAcquire(long orgId, string job)
