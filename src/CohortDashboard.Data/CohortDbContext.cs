@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -12,7 +13,8 @@ namespace CohortDashboard.Data;
 /// The one database context. Every org-owned entity is filtered by the <see cref="OrgScope"/> it was created with,
 /// and saving a row of another org throws, so no caller has to remember to scope a query.
 /// </summary>
-public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, OrgScope orgScope) : DbContext(options)
+public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, OrgScope orgScope)
+    : DbContext(options), IDataProtectionKeyContext
 {
     // Read by the query filters; EF turns it into a parameter of every query. The filter is a plain equality (no
     // "or system" branch) so SQLite and PostgreSQL can use the org_id-led indexes; an unset scope matches no row.
@@ -39,6 +41,11 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
     public DbSet<CohortFactBuild> CohortFactBuilds => Set<CohortFactBuild>();
     public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<ApiKeyQuotaCounter> ApiKeyQuotaCounters => Set<ApiKeyQuotaCounter>();
+    public DbSet<ApiKeyCreditUse> ApiKeyCreditUses => Set<ApiKeyCreditUse>();
+    /// <summary>The ASP.NET Core data protection key ring, shared by every app instance (not org data).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -219,6 +226,38 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             session.Property(s => s.UserAgent).HasMaxLength(256);
             session.HasIndex(s => new { s.OrgId, s.Subject });
             OwnedByOrg(session);
+        });
+
+        modelBuilder.Entity<JobLease>(lease =>
+        {
+            lease.ToTable("job_leases");
+            lease.HasKey(l => new { l.OrgId, l.Job });
+            lease.Property(l => l.Job).HasMaxLength(64);
+            lease.Property(l => l.Holder).HasMaxLength(128);
+            lease.Property(l => l.State).HasMaxLength(16);
+            lease.Property(l => l.Progress).HasMaxLength(8192);
+            OwnedByOrg(lease);
+        });
+
+        modelBuilder.Entity<ApiKeyQuotaCounter>(counter =>
+        {
+            counter.ToTable("api_key_quota_counters");
+            counter.HasKey(c => c.KeyId);
+            counter.Property(c => c.KeyId).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<ApiKeyCreditUse>(use =>
+        {
+            use.ToTable("api_key_credit_uses");
+            use.Property(u => u.KeyId).HasMaxLength(64);
+            use.HasIndex(u => new { u.KeyId, u.UsedAt });
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key =>
+        {
+            key.ToTable("data_protection_keys");
+            key.Property(k => k.FriendlyName).HasMaxLength(256);
+            key.Property(k => k.Xml).HasMaxLength(8192);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -8,6 +8,7 @@ using CohortDashboard.Web.Features.Auth;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Expansion;
 using CohortDashboard.Web.Features.Import;
+using CohortDashboard.Web.Features.Instances;
 using CohortDashboard.Web.Features.Overview;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Security;
@@ -21,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCohortDatabase(builder.Configuration);
 builder.Services.AddPlatform();
+builder.Services.AddInstances(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddCohortAuth(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeys();

@@ -58,6 +58,7 @@ public sealed class SeededDatabaseFixture : IAsyncLifetime
                 Id = $"session-{orgId}", OrgId = orgId, Subject = "test", Ticket = [1], CreatedAt = at, LastSeenAt = at,
                 ExpiresAt = at.AddHours(12), AbsoluteExpiresAt = at.AddHours(24),
             });
+            db.JobLeases.Add(new JobLease { OrgId = orgId, Job = "test", Holder = "test/1", State = "done", StartedAt = at, ExpiresAt = at });
         }
         await db.SaveChangesAsync();
 

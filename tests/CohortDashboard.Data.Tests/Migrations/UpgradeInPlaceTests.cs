@@ -2,6 +2,9 @@ using System.Data.Common;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Npgsql;
 
 namespace CohortDashboard.Data.Tests.Migrations;
@@ -100,7 +103,11 @@ public sealed class UpgradeInPlaceTests
     {
         await using var db = open();
         var lines = new List<string>();
-        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).Distinct().Order(StringComparer.Ordinal))
+        // The tables of main's schema (the generated baseline creates exactly those); later migrations add others.
+        var baseline = db.GetService<IMigrationsAssembly>();
+        var tables = baseline.CreateMigration(baseline.Migrations[MigrationSchemaTests.BaselineId], db.Database.ProviderName!)
+            .UpOperations.OfType<CreateTableOperation>().Select(t => t.Name).Order(StringComparer.Ordinal);
+        foreach (var table in tables)
         {
             var count = "SELECT COUNT(*) AS \"Value\" FROM \"" + table + "\""; // names from our own model
             lines.Add($"{table}: {await db.Database.SqlQueryRaw<int>(count).SingleAsync(Ct)}");
@@ -119,7 +126,8 @@ public sealed class UpgradeInPlaceTests
         Assert.Equal(before, await ReadEverythingAsync(open));
         await using (var db = open())
         {
-            Assert.Equal([MigrationSchemaTests.BaselineId], await db.Database.GetAppliedMigrationsAsync(Ct));
+            // The history was taken over at the baseline, and the migrations after it ran as usual.
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync(Ct));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         }
         // Identities carry on after the old rows.

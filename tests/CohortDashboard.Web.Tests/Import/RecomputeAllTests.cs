@@ -45,7 +45,8 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     private static RecomputeAllService Service(IServiceProvider services, params IRecomputeStep[] steps) =>
-        new(steps, services.GetRequiredService<IDbContextFactory<CohortDbContext>>(), services.GetRequiredService<OrgJobs>(), TimeProvider.System);
+        new(steps, services.GetRequiredService<IDbContextFactory<CohortDbContext>>(), services.GetRequiredService<OrgJobs>(),
+            services.GetRequiredService<JobLeases>(), TimeProvider.System);
 
     private static async Task SetStaleAsync(IServiceProvider services, DateTime? value)
     {

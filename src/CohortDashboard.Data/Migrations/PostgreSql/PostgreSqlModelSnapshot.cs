@@ -349,6 +349,51 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("CohortDashboard.Data.Model.ApiKeyCreditUse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTime>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_key_credit_uses");
+
+                    b.HasIndex("KeyId", "UsedAt")
+                        .HasDatabaseName("ix_api_key_credit_uses_key_id_used_at");
+
+                    b.ToTable("api_key_credit_uses", (string)null);
+                });
+
+            modelBuilder.Entity("CohortDashboard.Data.Model.ApiKeyQuotaCounter", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("integer")
+                        .HasColumnName("used");
+
+                    b.HasKey("KeyId")
+                        .HasName("pk_api_key_quota_counters");
+
+                    b.ToTable("api_key_quota_counters", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -839,6 +884,52 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                     b.ToTable("expansion_signals", (string)null);
                 });
 
+            modelBuilder.Entity("CohortDashboard.Data.Model.JobLease", b =>
+                {
+                    b.Property<long>("OrgId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Job")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("holder");
+
+                    b.Property<string>("Progress")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)")
+                        .HasColumnName("progress");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("OrgId", "Job")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -1136,6 +1227,31 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                     b.ToTable("products", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.Account", b =>
                 {
                     b.HasOne("CohortDashboard.Data.Model.Organization", null)
@@ -1306,6 +1422,16 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_expansion_signals_products_target_product_id");
+                });
+
+            modelBuilder.Entity("CohortDashboard.Data.Model.JobLease", b =>
+                {
+                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_leases_organizations_org_id");
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.Order", b =>

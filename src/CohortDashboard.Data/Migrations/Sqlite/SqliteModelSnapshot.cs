@@ -336,6 +336,49 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("CohortDashboard.Data.Model.ApiKeyCreditUse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTime>("UsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_key_credit_uses");
+
+                    b.HasIndex("KeyId", "UsedAt")
+                        .HasDatabaseName("ix_api_key_credit_uses_key_id_used_at");
+
+                    b.ToTable("api_key_credit_uses", (string)null);
+                });
+
+            modelBuilder.Entity("CohortDashboard.Data.Model.ApiKeyQuotaCounter", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used");
+
+                    b.HasKey("KeyId")
+                        .HasName("pk_api_key_quota_counters");
+
+                    b.ToTable("api_key_quota_counters", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -818,6 +861,52 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                     b.ToTable("expansion_signals", (string)null);
                 });
 
+            modelBuilder.Entity("CohortDashboard.Data.Model.JobLease", b =>
+                {
+                    b.Property<long>("OrgId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Job")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<string>("Progress")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("progress");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("OrgId", "Job")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -1107,6 +1196,29 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                     b.ToTable("products", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("CohortDashboard.Data.Model.Account", b =>
                 {
                     b.HasOne("CohortDashboard.Data.Model.Organization", null)
@@ -1277,6 +1389,16 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_expansion_signals_products_target_product_id");
+                });
+
+            modelBuilder.Entity("CohortDashboard.Data.Model.JobLease", b =>
+                {
+                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_leases_organizations_org_id");
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.Order", b =>

@@ -1,4 +1,6 @@
-using System.Collections.Concurrent;
+using CohortDashboard.Data;
+using CohortDashboard.Data.Model;
+using Microsoft.EntityFrameworkCore;
 
 namespace CohortDashboard.Web.Features.ApiKeys;
 
@@ -12,27 +14,46 @@ public readonly record struct QuotaLimit(int Credits, TimeSpan Window)
 }
 
 /// <summary>
-/// Per-key rolling credit windows, in memory: a request is allowed when fewer than the key's credits were used in the
-/// window before it. A sliding log rather than fixed buckets, so a client cannot spend twice the allowance across a
-/// bucket edge. Memory is bounded by the credits of the keys in use (each keeps at most that many timestamps).
+/// Per-key rolling credit windows, counted in the database so every app instance shares them and a restart keeps
+/// them: a request is allowed when fewer than the key's credits were used in the window before it. A sliding log
+/// (one <c>api_key_credit_uses</c> row per credit) rather than fixed buckets, so a client cannot spend twice the
+/// allowance across a bucket edge. Each take is one transaction that first locks the key's counter row with an
+/// upsert, so concurrent takers of one key, on any instance, queue there and never overspend.
 /// </summary>
-public sealed class ApiKeyQuota(TimeProvider clock)
+public sealed class ApiKeyQuota(IServiceScopeFactory scopes, TimeProvider clock) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _logs = new(StringComparer.Ordinal);
+    // The context options are registered scoped (with the context factory): this singleton keeps one scope for them.
+    private readonly IServiceScope _scope = scopes.CreateScope();
 
-    public QuotaState Take(string keyId, QuotaLimit limit)
+    public void Dispose() => _scope.Dispose();
+
+    public async Task<QuotaState> TakeAsync(string keyId, QuotaLimit limit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var log = _logs.GetOrAdd(keyId, _ => new Queue<DateTimeOffset>());
-        lock (log)
+        var cutoff = (now - limit.Window).UtcDateTime;
+        await using var db = DatabaseInitializer.CreateSystemContext(_scope.ServiceProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO api_key_quota_counters (key_id, used) VALUES ({keyId}, 0)
+            ON CONFLICT (key_id) DO UPDATE SET used = api_key_quota_counters.used
+            """, ct);
+        var uses = db.ApiKeyCreditUses.Where(u => u.KeyId == keyId);
+        var expired = await uses.Where(u => u.UsedAt <= cutoff).ExecuteDeleteAsync(ct);
+        var used = await db.ApiKeyQuotaCounters.Where(c => c.KeyId == keyId).Select(c => c.Used).SingleAsync(ct) - expired;
+        // A lowered allowance forgets the oldest uses beyond it, so the log never outgrows the key's credits.
+        if (used > limit.Credits)
+            used -= await uses.Where(u => uses.OrderBy(o => o.UsedAt).ThenBy(o => o.Id).Take(used - limit.Credits)
+                .Select(o => o.Id).Contains(u.Id)).ExecuteDeleteAsync(ct);
+        var allowed = used < limit.Credits;
+        if (allowed)
         {
-            while (log.Count > 0 && log.Peek() <= now - limit.Window) log.Dequeue();
-            // A lowered allowance drops the oldest entries beyond it, so the log never outgrows the key's credits.
-            while (log.Count > limit.Credits) log.Dequeue();
-            if (log.Count >= limit.Credits)
-                return new QuotaState(false, 0, log.Peek() + limit.Window);
-            log.Enqueue(now);
-            return new QuotaState(true, limit.Credits - log.Count, log.Peek() + limit.Window);
+            db.ApiKeyCreditUses.Add(new ApiKeyCreditUse { KeyId = keyId, UsedAt = now.UtcDateTime });
+            await db.SaveChangesAsync(ct);
+            used++;
         }
+        await db.ApiKeyQuotaCounters.Where(c => c.KeyId == keyId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Used, used), ct);
+        var oldest = await uses.OrderBy(u => u.UsedAt).Select(u => u.UsedAt).FirstAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new QuotaState(allowed, limit.Credits - used, new DateTimeOffset(oldest, TimeSpan.Zero) + limit.Window);
     }
 }

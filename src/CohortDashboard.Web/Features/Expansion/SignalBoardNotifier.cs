@@ -9,10 +9,10 @@ public sealed record SignalBoardEvent(long OrgId, long? SignalId, string? From, 
 }
 
 /// <summary>
-/// In-process, org-keyed publish/subscribe for open kanbans: a subscriber only ever receives events of the org it
-/// subscribed for. Blazor Server circuits all live in this process, so this is enough for one instance; a deployment
-/// with several app instances would need a backplane (e.g. PostgreSQL LISTEN/NOTIFY or Redis pub/sub) feeding
-/// <see cref="Publish"/> on every instance.
+/// Org-keyed publish/subscribe for open kanbans: a subscriber only ever receives events of the org it subscribed for.
+/// Delivery to this process's circuits is direct; on PostgreSQL the <see cref="Instances.SignalBoardBackplane"/> also
+/// carries every published event to the other instances (through <see cref="Published"/>) and hands theirs to
+/// <see cref="DeliverFromOtherInstance"/>. On SQLite (one process) nothing listens and this is all there is.
 /// </summary>
 public sealed class SignalBoardNotifier(ILogger<SignalBoardNotifier> logger)
 {
@@ -29,8 +29,20 @@ public sealed class SignalBoardNotifier(ILogger<SignalBoardNotifier> logger)
         });
     }
 
+    /// <summary>Raised for every event published on this instance (the backplane sends it to the others).</summary>
+    public event Action<SignalBoardEvent>? Published;
+
     /// <summary>Delivers to the event's org's subscribers without waiting for them (a slow circuit never blocks a move).</summary>
     public void Publish(SignalBoardEvent change)
+    {
+        Deliver(change);
+        Published?.Invoke(change);
+    }
+
+    /// <summary>An event another instance published: delivered here only (it is not sent on again).</summary>
+    public void DeliverFromOtherInstance(SignalBoardEvent change) => Deliver(change);
+
+    private void Deliver(SignalBoardEvent change)
     {
         if (!subscribers.TryGetValue(change.OrgId, out var handlers)) return;
         foreach (var handler in handlers.Values)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using CohortDashboard.Data;
 using CohortDashboard.Web.Features.Audit;
 using CohortDashboard.Web.Features.Auth;
@@ -89,7 +90,7 @@ public sealed record RecomputeAllResult(bool Succeeded, IReadOnlyList<RecomputeS
 /// clears the org's "results stale" mark if no import changed data while it ran, and writes one audit row.
 /// </summary>
 public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbContextFactory<CohortDbContext> dbFactory,
-    OrgJobs jobs, TimeProvider clock)
+    OrgJobs jobs, JobLeases leases, TimeProvider clock)
 {
     public const string Job = "recompute all";
 
@@ -107,13 +108,18 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
         using var run = jobs.TryStart(orgId, Job) ?? throw new JobBusyException(Job);
         using var stepRuns = jobs.StartAll(orgId, _steps.SelectMany(s => s.Jobs));
+        var statuses = _steps.Select(s => new RecomputeStepStatus(s.Name, RecomputeStepState.Waiting, null, TimeSpan.Zero)).ToArray();
+        void Report()
+        {
+            progress?.Report([.. statuses]);
+            // Pages on every instance follow the run through its lease.
+            run.ReportProgress(JsonSerializer.Serialize(statuses));
+        }
+        Report();
         using var noImport = await jobs.WaitAsync(orgId, ImportService.Job, ct);
         DateTime? staleAtStart;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             staleAtStart = await db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(ct);
-
-        var statuses = _steps.Select(s => new RecomputeStepStatus(s.Name, RecomputeStepState.Waiting, null, TimeSpan.Zero)).ToArray();
-        progress?.Report([.. statuses]);
         var succeeded = true;
         for (var i = 0; i < _steps.Count; i++)
         {
@@ -123,7 +129,7 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
                 continue;
             }
             statuses[i] = statuses[i] with { State = RecomputeStepState.Running };
-            progress?.Report([.. statuses]);
+            Report();
             var stopwatch = Stopwatch.StartNew();
             try
             {
@@ -135,8 +141,9 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
                 succeeded = false;
                 statuses[i] = statuses[i] with { State = RecomputeStepState.Failed, Summary = error.Message, Elapsed = stopwatch.Elapsed };
             }
-            progress?.Report([.. statuses]);
+            Report();
         }
+        if (!succeeded) run.MarkFailed();
 
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
@@ -152,4 +159,25 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
         }
         return new RecomputeAllResult(succeeded, statuses);
     }
+
+    /// <summary>
+    /// The org's latest run as every instance sees it, or null when none ran: running (here or on another instance,
+    /// with its steps so far), done, or failed, which includes a run whose instance died (its lease ran out).
+    /// </summary>
+    public async Task<RecomputeRunView?> LatestRunAsync(CancellationToken ct)
+    {
+        long orgId;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            orgId = db.Scope.OrgId ?? throw new InvalidOperationException("No organization in scope.");
+        if (await leases.ReadAsync(orgId, Job, ct) is not { } lease) return null;
+        var steps = lease.Progress is null ? [] : JsonSerializer.Deserialize<List<RecomputeStepStatus>>(lease.Progress) ?? [];
+        var abandoned = lease.IsAbandoned(leases.Now());
+        var state = abandoned || lease.State == JobLeases.Failed ? RecomputeStepState.Failed
+            : lease.IsRunning ? RecomputeStepState.Running : RecomputeStepState.Done;
+        return new RecomputeRunView(state, abandoned, lease.HeldHere, lease.Holder.Split('/')[0], lease.ExpiresAt, steps);
+    }
 }
+
+/// <summary>A "Recompute all" run as <see cref="RecomputeAllService.LatestRunAsync"/> reads it from its lease.</summary>
+public sealed record RecomputeRunView(RecomputeStepState State, bool InstanceStopped, bool OnThisInstance, string Instance,
+    DateTime LeaseExpiresAt, IReadOnlyList<RecomputeStepStatus> Steps);

@@ -118,8 +118,8 @@ public static class CashRunwayCohortApi
     private static async ValueTask<object?> QuotaFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var quota = http.RequestServices.GetRequiredService<ApiKeyQuota>().Take(
-            http.User.FindFirstValue(CohortClaims.ApiKeyId) ?? "", QuotaOf(http.User));
+        var quota = await http.RequestServices.GetRequiredService<ApiKeyQuota>().TakeAsync(
+            http.User.FindFirstValue(CohortClaims.ApiKeyId) ?? "", QuotaOf(http.User), http.RequestAborted);
         if (!quota.Allowed)
         {
             // The client learns when to come back from the same headers it reads on every answer, plus Retry-After.
