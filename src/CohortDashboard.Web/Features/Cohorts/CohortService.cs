@@ -39,7 +39,7 @@ public sealed record CellCustomersPage(int Total, int Page, int PageSize, IReadO
 /// Upstack and CashRunway routes. Aggregation runs in SQL (<see cref="CohortFactSource"/>); the matrix maths is the
 /// pure engine's (<see cref="CohortAccumulator"/>, <see cref="CohortMatrixBuilder"/>).
 /// </summary>
-public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock)
+public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, CohortAnswerCache answers)
 {
     /// <summary>Computes the matrix of <paramref name="query"/>'s measure, per breakdown group.</summary>
     public async Task<CohortResult> AnalyzeAsync(CohortQuery query, CancellationToken ct)
@@ -59,12 +59,19 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var stopwatch = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
+        var key = CohortAnswerCache.KeyOf(frame, query, measures);
+        if (answers.TryGet(key, out var cached))
+            return (cached.Analyses, frame, cached.Path with { Reason = "cached: " + cached.Path.Reason }, stopwatch.Elapsed);
+
         var accumulator = new CohortAccumulator(frame.FirstCohort, frame.LastCohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets);
         var groups = await GroupsAsync(db, frame, query, ct);
         var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney) };
         var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), ct);
         var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode,
             frame.Org.Settings.AnomalyMinCohortSize)).ToList();
+        // Keyed by the data version read with the frame: a change committed meanwhile has bumped it, so this entry is
+        // never asked for again rather than ever served stale.
+        answers.Set(key, new CohortAnswerCache.Answer(analyses, path));
         return (analyses, frame, path, stopwatch.Elapsed);
     }
 
@@ -283,6 +290,7 @@ public static class CohortServiceExtensions
     public static IServiceCollection AddCohorts(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CohortAnswerCache>();
         services.AddScoped<CohortService>();
         services.AddScoped<CohortProjectionService>();
         services.AddScoped<CohortLookups>();

@@ -145,6 +145,8 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             if (succeeded && staleAtStart is not null)
                 await db.Organizations.Where(o => o.ResultsStaleSince == staleAtStart)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, (DateTime?)null), CancellationToken.None);
+            // Whatever the steps rebuilt (facts, snapshots), cached answers and the columnar store follow the new data.
+            await OrgDataVersion.MarkChangedAsync(db, CancellationToken.None);
             db.AuditEvents.Add(AuditRecord.Create(actor.Subject, clock.GetUtcNow().UtcDateTime, "recompute.all", "derived_data", null, null,
                 statuses.Select(s => new { step = s.Name, state = s.State.ToString().ToLowerInvariant(), summary = s.Summary }).ToList()));
             await db.SaveChangesAsync(CancellationToken.None);
