@@ -29,7 +29,7 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
 var services = new ServiceCollection();
 services.AddLogging();
 services.AddCohortDatabase(configuration);
-services.AddCohorts();
+services.AddCohorts(configuration);
 await using var provider = services.BuildServiceProvider();
 await DatabaseInitializer.MigrateAsync(provider);
 

@@ -24,7 +24,7 @@ builder.Services.AddApiKeys();
 builder.Services.AddAuditLog();
 builder.Services.AddTheme();
 builder.Services.AddOverview();
-builder.Services.AddCohorts();
+builder.Services.AddCohorts(builder.Configuration);
 builder.Services.AddExpansion();
 builder.Services.AddAccountCohorts();
 builder.Services.AddImport();

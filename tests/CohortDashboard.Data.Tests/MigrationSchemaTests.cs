@@ -41,7 +41,7 @@ public sealed class MigrationSchemaTests
         await using var db = database.System();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         Assert.Equal(["20261122000000_InitialSchema", "20261122010000_CohortFacts", "20261204000000_SignalAndAnomalySettings",
-            "20261205000000_AuthSessions"], await db.Database.GetAppliedMigrationsAsync(Ct));
+            "20261205000000_AuthSessions", "20261206010000_OrgDataVersion"], await db.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Equal(before, DescribeSchema(database));
     }
 
@@ -86,7 +86,8 @@ public sealed class MigrationSchemaTests
         var typeMappings = db.GetService<IRelationalTypeMappingSource>();
 
         var actual = new InitialSchema().UpOperations.Concat(new CohortFacts().UpOperations)
-            .Concat(new SignalAndAnomalySettings().UpOperations).Concat(new AuthSessions().UpOperations);
+            .Concat(new SignalAndAnomalySettings().UpOperations).Concat(new AuthSessions().UpOperations)
+            .Concat(new OrgDataVersionColumn().UpOperations);
 
         var prefix = provider == DatabaseProvider.Sqlite ? "Sqlite:" : "Npgsql:";
         Assert.Equal(Describe(expected, null, prefix), Describe(actual, typeMappings, prefix));
