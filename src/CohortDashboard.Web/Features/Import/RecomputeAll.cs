@@ -89,7 +89,7 @@ public sealed record RecomputeAllResult(bool Succeeded, IReadOnlyList<RecomputeS
 /// clears the org's "results stale" mark if no import changed data while it ran, and writes one audit row.
 /// </summary>
 public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbContextFactory<CohortDbContext> dbFactory,
-    OrgJobs jobs, TimeProvider clock)
+    OrgJobs jobs, TimeProvider clock, Data.Columnar.ColumnarStore? columnar = null)
 {
     public const string Job = "recompute all";
 
@@ -152,6 +152,7 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
+        _ = columnar?.RefreshInBackground(orgId);
         return new RecomputeAllResult(succeeded, statuses);
     }
 }
