@@ -58,11 +58,7 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         var request = Request(granularity, pending, voided, byOrderDate);
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (_, actual) = await ReadAsync(db, request, async (d, r, sink, ct) =>
-        {
-            await CohortFactSource.ReadFromOrdersAsync(d, r, sink, ct);
-            return new CohortFactPath(false, "forced");
-        });
+        var (_, actual) = await ReadAsync(db, request, ReadFromOrdersForced);
 
         AssertSameFacts(Reference(request, _ => true), actual);
     }
@@ -182,11 +178,7 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         };
 
         var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, fixture.Columnar, ct));
-        var (_, orders) = await ReadAsync(db, request, async (d, r, sink, ct) =>
-        {
-            await CohortFactSource.ReadFromOrdersAsync(d, r, sink, ct);
-            return new CohortFactPath(false, "forced");
-        });
+        var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
 
         Assert.True(path.UsesColumnar, path.Reason);
         Assert.NotEmpty(actual);
@@ -225,11 +217,7 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         var (stalePath, meanwhile) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
         await store.RefreshInBackground(CohortFactsFixture.OrgId);
         var (freshPath, after) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
-        var (_, orders) = await ReadAsync(db, request, async (d, r, sink, ct) =>
-        {
-            await CohortFactSource.ReadFromOrdersAsync(d, r, sink, ct);
-            return new CohortFactPath(false, "forced");
-        });
+        var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
 
         Assert.False(stalePath.UsesColumnar, "a store behind the primary's data version is never read");
         Assert.True(freshPath.UsesColumnar, freshPath.Reason);
@@ -374,6 +362,13 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         var db = fixture.Database.For(CohortFactsFixture.OrgId);
         var org = db.Organizations.AsNoTracking().Single();
         return FilterTranslationContext.Create(db, org, []);
+    }
+
+    private static async Task<CohortFactPath> ReadFromOrdersForced(CohortDbContext db, CohortFactRequest request,
+        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
+    {
+        await CohortFactSource.ReadFromOrdersAsync(db, request, sink, ct);
+        return new CohortFactPath(false, "forced");
     }
 
     private delegate Task<CohortFactPath> Reader(CohortDbContext db, CohortFactRequest request,
