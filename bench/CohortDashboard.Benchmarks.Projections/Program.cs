@@ -29,7 +29,7 @@ var runs = BenchDatabase.Option(args, "--runs") is { } r ? int.Parse(r, CultureI
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole())
     .AddCohortDatabase(BenchDatabase.Configuration(path))
-    .AddCohorts()
+    .AddCohorts(BenchDatabase.Configuration(path))
     .AddAccountCohorts()
     .BuildServiceProvider();
 await DatabaseInitializer.MigrateAsync(services);

@@ -65,6 +65,8 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             org.Property(o => o.Currency).HasMaxLength(3);
             org.Property(o => o.TimeZone).HasMaxLength(64);
             org.HasIndex(o => o.PixelId).IsUnique();
+            // Added by a later migration to a table with rows (see the settings below).
+            org.Property(o => o.DataVersion).HasDefaultValue(0L);
             org.HasIndex(o => new { o.TerminaGroupId, o.TerminaDealId }).IsUnique();
             org.OwnsOne(o => o.Settings, settings =>
             {

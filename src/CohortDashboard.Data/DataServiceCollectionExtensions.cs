@@ -35,6 +35,32 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers this instance's <see cref="Columnar.ColumnarStore"/> unless <c>Columnar:Enabled</c> is false. Its files go
+    /// to <c>Columnar:Directory</c>, by default a directory beside the SQLite file (<c>app.db.columnar/</c>) or, for
+    /// PostgreSQL, under the temp directory (one per connection string): a derived store, rebuilt from the primary.
+    /// </summary>
+    public static IServiceCollection AddColumnarStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (string.Equals(configuration["Columnar:Enabled"], "false", StringComparison.OrdinalIgnoreCase)) return services;
+        var provider = DatabaseInfo.ParseProvider(configuration["Database:Provider"]);
+        var directory = configuration["Columnar:Directory"];
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            var connectionString = configuration.GetConnectionString("Default");
+            var dataSource = provider == DatabaseProvider.Sqlite
+                ? new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString).DataSource
+                : null;
+            directory = !string.IsNullOrEmpty(dataSource) && dataSource != ":memory:" && !dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+                ? Path.GetFullPath(dataSource) + ".columnar"
+                : Path.Combine(Path.GetTempPath(), "cohortdashboard-columnar",
+                    Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(connectionString ?? "")))[..16]);
+        }
+        services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId => DatabaseInitializer.CreateOrgContext(sp, orgId),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>()));
+        return services;
+    }
+
+    /// <summary>
     /// Applies our provider, connection string and warning settings to <paramref name="options"/>; used by
     /// <see cref="AddCohortDatabase"/> and by tools and tests that build a context by hand.
     /// </summary>

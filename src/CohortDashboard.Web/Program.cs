@@ -30,7 +30,7 @@ builder.Services.AddAuditLog();
 builder.Services.AddTheme();
 builder.Services.AddCharts();
 builder.Services.AddOverview();
-builder.Services.AddCohorts();
+builder.Services.AddCohorts(builder.Configuration);
 builder.Services.AddExpansion();
 builder.Services.AddAccountCohorts();
 builder.Services.AddImport();

@@ -24,7 +24,17 @@ public sealed record CohortFactRequest(
     public DateTime AsOfEndUtc => Analytics.Periods.LocalCalendar.LocalMidnightToUtc(AsOfDate.AddDays(1), Calendar.Zone);
 
     public IReadOnlyList<OrderStatus> QualifyingStatuses => Orders.OrderQualification.QualifyingStatuses(Settings);
+
+    /// <summary>The filter <see cref="OrderFilter"/> was translated from, for the columnar store's own translation.</summary>
+    public Analytics.Filters.FilterNode? OrderFilterNode { get; init; }
+
+    /// <summary>The context <see cref="OrderFilterNode"/> is translated in (account and cohort leaves, qualifying statuses).</summary>
+    public Filters.FilterTranslationContext? FilterContext { get; init; }
 }
 
 /// <summary>Which storage a cohort query read, and why (shown on the page and in benchmarks).</summary>
-public sealed record CohortFactPath(bool UsesFacts, string Reason);
+public sealed record CohortFactPath(bool UsesFacts, string Reason, bool UsesColumnar = false)
+{
+    /// <summary>A short name: facts, columnar or orders.</summary>
+    public string Name => UsesFacts ? "facts" : UsesColumnar ? "columnar" : "orders";
+}

@@ -39,12 +39,35 @@ public static class CohortFactSource
     }
 
     /// <summary>Reads facts by the path <see cref="ChoosePathAsync"/> picks and hands each customer's to <paramref name="sink"/>.</summary>
+    /// <remarks>
+    /// With a <paramref name="columnar"/> store, what would read orders reads the store instead when it holds the org's
+    /// current data version; otherwise orders are read and the store's rebuild is started in the background.
+    /// </remarks>
+    public static Task<CohortFactPath> ReadAsync(CohortDbContext db, CohortFactRequest request,
+        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct) => ReadAsync(db, request, sink, null, ct);
+
+    /// <inheritdoc cref="ReadAsync(CohortDbContext, CohortFactRequest, Action{long, IReadOnlyList{CohortFact}}, CancellationToken)"/>
     public static async Task<CohortFactPath> ReadAsync(CohortDbContext db, CohortFactRequest request,
-        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
+        Action<long, IReadOnlyList<CohortFact>> sink, Columnar.ColumnarStore? columnar, CancellationToken ct)
     {
         var path = await ChoosePathAsync(db, request, ct);
-        if (path.UsesFacts) await ReadFromFactsAsync(db, request, sink, ct);
-        else await ReadFromOrdersAsync(db, request, sink, ct);
+        if (path.UsesFacts)
+        {
+            await ReadFromFactsAsync(db, request, sink, ct);
+            return path;
+        }
+        if (columnar is not null && db.Scope.OrgId is { } orgId && (request.OrderFilter is null || request.OrderFilterNode is not null))
+        {
+            var version = await OrgDataVersion.CurrentAsync(db, ct);
+            await using var duck = columnar.TryOpen(orgId, version);
+            if (duck is not null)
+            {
+                await Columnar.ColumnarFactSource.ReadAsync(duck, db, request, sink, ct);
+                return new CohortFactPath(false, $"columnar store at data version {version} ({path.Reason})", UsesColumnar: true);
+            }
+            _ = columnar.RefreshInBackground(orgId);
+        }
+        await ReadFromOrdersAsync(db, request, sink, ct);
         return path;
     }
 
@@ -206,59 +229,59 @@ public static class CohortFactSource
         var bucket = (int)(key % BucketStride);
         return (key / BucketStride, firstPeriod - 1 + bucket);
     }
+}
 
-    /// <summary>
-    /// Collects rows arriving in (account, period) order into one customer's facts, merging rows of the same period
-    /// (several statuses, or several months of one quarter), and hands each customer to the sink when the next begins.
-    /// Periods before the first are folded into FirstPeriod − 1. Money arrives in <see cref="FactMoney"/> units.
-    /// </summary>
-    private sealed class CustomerFolder(int firstPeriod, Action<long, IReadOnlyList<CohortFact>> sink)
+/// <summary>
+/// Collects rows arriving in (account, period) order into one customer's facts, merging rows of the same period
+/// (several statuses, or several months of one quarter), and hands each customer to the sink when the next begins.
+/// Periods before the first are folded into FirstPeriod − 1. Money arrives in <see cref="FactMoney"/> units.
+/// </summary>
+internal sealed class CustomerFolder(int firstPeriod, Action<long, IReadOnlyList<CohortFact>> sink)
+{
+    private readonly List<CohortFact> _facts = [];
+    private long _account = long.MinValue;
+    private int _period = int.MinValue;
+    private int _orders;
+    private long _gross, _discounts, _refunds, _cogs, _shipping, _fees;
+
+    public void Add(long account, int period, int orders, long gross, long discounts, long refunds, long cogs, long shipping, long fees)
     {
-        private readonly List<CohortFact> _facts = [];
-        private long _account = long.MinValue;
-        private int _period = int.MinValue;
-        private int _orders;
-        private long _gross, _discounts, _refunds, _cogs, _shipping, _fees;
-
-        public void Add(long account, int period, int orders, long gross, long discounts, long refunds, long cogs, long shipping, long fees)
+        period = Math.Max(period, firstPeriod - 1);
+        if (account != _account)
         {
-            period = Math.Max(period, firstPeriod - 1);
-            if (account != _account)
-            {
-                Flush();
-                _account = account;
-            }
-            else if (period != _period)
-            {
-                CloseFact();
-            }
-            _period = period;
-            _orders += orders;
-            _gross += gross;
-            _discounts += discounts;
-            _refunds += refunds;
-            _cogs += cogs;
-            _shipping += shipping;
-            _fees += fees;
+            Flush();
+            _account = account;
         }
-
-        public void Flush()
+        else if (period != _period)
         {
-            if (_account == long.MinValue) return;
             CloseFact();
-            if (_facts.Count > 0) sink(_account, _facts.ToArray());
-            _facts.Clear();
-            _account = long.MinValue;
         }
+        _period = period;
+        _orders += orders;
+        _gross += gross;
+        _discounts += discounts;
+        _refunds += refunds;
+        _cogs += cogs;
+        _shipping += shipping;
+        _fees += fees;
+    }
 
-        private void CloseFact()
-        {
-            if (_period == int.MinValue) return;
-            _facts.Add(new CohortFact(_period, _orders, FactMoney.ToDecimal(_gross), FactMoney.ToDecimal(_discounts),
-                FactMoney.ToDecimal(_refunds), FactMoney.ToDecimal(_cogs), FactMoney.ToDecimal(_shipping), FactMoney.ToDecimal(_fees)));
-            _period = int.MinValue;
-            _orders = 0;
-            _gross = _discounts = _refunds = _cogs = _shipping = _fees = 0;
-        }
+    public void Flush()
+    {
+        if (_account == long.MinValue) return;
+        CloseFact();
+        if (_facts.Count > 0) sink(_account, _facts.ToArray());
+        _facts.Clear();
+        _account = long.MinValue;
+    }
+
+    private void CloseFact()
+    {
+        if (_period == int.MinValue) return;
+        _facts.Add(new CohortFact(_period, _orders, FactMoney.ToDecimal(_gross), FactMoney.ToDecimal(_discounts),
+            FactMoney.ToDecimal(_refunds), FactMoney.ToDecimal(_cogs), FactMoney.ToDecimal(_shipping), FactMoney.ToDecimal(_fees)));
+        _period = int.MinValue;
+        _orders = 0;
+        _gross = _discounts = _refunds = _cogs = _shipping = _fees = 0;
     }
 }

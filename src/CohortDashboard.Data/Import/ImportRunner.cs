@@ -152,6 +152,7 @@ public static class ImportRunner
                 var now = DateTime.UtcNow;
                 await db.Organizations.Where(o => o.ResultsStaleSince == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, now), ct);
+                await OrgDataVersion.MarkChangedAsync(db, ct);
             }
             if (beforeCommit is not null)
             {

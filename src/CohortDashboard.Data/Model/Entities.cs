@@ -19,6 +19,11 @@ public sealed class Organization
     public OrgSettings Settings { get; set; } = new();
     /// <summary>Set when a setting that alters numbers changes; cleared by the recompute that follows.</summary>
     public DateTime? ResultsStaleSince { get; set; }
+    /// <summary>
+    /// Bumped whenever the org's cohort answers may change (imports, recomputes, settings): cached answers and the
+    /// columnar store are keyed by it. Lives here so every app instance sharing the database sees a bump.
+    /// </summary>
+    public long DataVersion { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

@@ -1,5 +1,6 @@
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Data.Cohorts;
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,8 @@ public sealed class CohortFactsFixture : IAsyncLifetime
     public const long OrgId = DemoDataGenerator.NorthwindOrgId;
 
     public TestDatabase Database { get; } = new("cohort-facts");
+    public ColumnarStore Columnar { get; private set; } = null!;
+    private readonly string _columnarDirectory = Path.Combine(Path.GetTempPath(), "cohortdashboard-tests", "columnar-" + Guid.NewGuid().ToString("N"));
     public IReadOnlyList<(CohortOrder Order, Order Row)> Orders { get; private set; } = [];
     public IReadOnlyDictionary<long, Account> Accounts { get; private set; } = new Dictionary<long, Account>();
 
@@ -32,6 +35,8 @@ public sealed class CohortFactsFixture : IAsyncLifetime
         }
 
         await using var org = Database.For(OrgId);
+        Columnar = new ColumnarStore(_columnarDirectory, id => Database.For(id));
+        await Columnar.BuildAsync(org, ct);
         Orders = (await org.Orders.AsNoTracking().ToListAsync(ct))
             .Select(o => (new CohortOrder(o.AccountId, o.PlacedAt, (CohortOrderStatus)(int)o.Status, o.GrossRevenue, o.Discounts,
                 o.RefundedAmount, o.RefundedAt, o.Cogs, o.ShippingCost, o.Fees), o))
@@ -41,6 +46,8 @@ public sealed class CohortFactsFixture : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
+        Columnar.Dispose();
+        try { Directory.Delete(_columnarDirectory, recursive: true); } catch (IOException) { }
         Database.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,6 +1,7 @@
 using CohortDashboard.Analytics.Cohorts;
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data.Cohorts;
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Demo;
 using Npgsql;
 
@@ -16,7 +17,7 @@ public sealed class PostgreSqlCohortTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task MonthlyMatrix_PostgreSql_EveryCellMatchesIndependentSql()
+    public async Task MonthlyMatrix_PostgreSqlFactsAndColumnar_EveryCellMatchesIndependentSql()
     {
         await using var database = await PostgresTempDatabase.CreateAsync();
         var asOf = new DateOnly(2026, 6, 15);
@@ -35,6 +36,21 @@ public sealed class PostgreSqlCohortTests
         var path = await CohortFactSource.ReadAsync(db, request,
             (account, facts) => accumulator.AddCustomer(account, CohortMatrixBuilder.AllGroup, facts), Ct);
         var matrix = CohortMatrixBuilder.Build(accumulator, calendar, CohortMeasure.GrossRevenue, RetentionMode.Bounded).Groups.Single();
+
+        // The same matrix from the columnar store built off this PostgreSQL primary.
+        var directory = Path.Combine(Path.GetTempPath(), "cohortdashboard-tests", "columnar-" + Guid.NewGuid().ToString("N"));
+        CohortMatrix columnarMatrix;
+        using (var store = new ColumnarStore(directory, _ => database.For(DemoDataGenerator.NorthwindOrgId)))
+        {
+            await store.BuildAsync(db, Ct);
+            await using var duck = store.TryOpen(DemoDataGenerator.NorthwindOrgId, await OrgDataVersion.CurrentAsync(db, Ct));
+            Assert.NotNull(duck);
+            var columnarAccumulator = new CohortAccumulator(first, calendar.IndexOf(asOf), calendar.IndexOf(asOf), 12);
+            await ColumnarFactSource.ReadAsync(duck, db, request,
+                (account, facts) => columnarAccumulator.AddCustomer(account, CohortMatrixBuilder.AllGroup, facts), Ct);
+            columnarMatrix = CohortMatrixBuilder.Build(columnarAccumulator, calendar, CohortMeasure.GrossRevenue, RetentionMode.Bounded).Groups.Single();
+        }
+        Directory.Delete(directory, recursive: true);
 
         var expected = new Dictionary<(string Cohort, int Offset), (long Customers, decimal Gross)>();
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
@@ -73,6 +89,9 @@ public sealed class PostgreSqlCohortTests
                 var (customers, gross) = expected.GetValueOrDefault((row.Label, k));
                 Assert.True(customers == cell.Customers, $"{row.Label} M{k}: SQL {customers} customers, engine {cell.Customers}");
                 Assert.True(gross == (cell.Value ?? 0m), $"{row.Label} M{k}: SQL gross {gross}, engine {cell.Value}");
+                var columnarCell = columnarMatrix.Rows.Single(r => r.Label == row.Label).Cells[k];
+                Assert.True(customers == columnarCell?.Customers, $"{row.Label} M{k}: SQL {customers} customers, columnar {columnarCell?.Customers}");
+                Assert.True(gross == (columnarCell?.Value ?? 0m), $"{row.Label} M{k}: SQL gross {gross}, columnar {columnarCell?.Value}");
                 compared++;
             }
         }

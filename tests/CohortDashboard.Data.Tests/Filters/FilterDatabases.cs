@@ -1,3 +1,4 @@
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,34 @@ public abstract class FilterDatabase : IAsyncLifetime
     protected abstract DbContextOptions<CohortDbContext> Options { get; }
 
     public CohortDbContext ForOrg() => new(Options, OrgScope.For(OrgId));
+
+    private readonly string _columnarDirectory = Path.Combine(Path.GetTempPath(), "cohortdashboard-tests", "columnar-" + Guid.NewGuid().ToString("N"));
+    private readonly SemaphoreSlim _columnarBuild = new(1, 1);
+    private ColumnarStore? _columnar;
+
+    /// <summary>The org's columnar store, built from this database on first use.</summary>
+    public async Task<ColumnarStore> ColumnarAsync()
+    {
+        await _columnarBuild.WaitAsync();
+        try
+        {
+            if (_columnar is not null) return _columnar;
+            var store = new ColumnarStore(_columnarDirectory, _ => ForOrg());
+            await using var db = ForOrg();
+            await store.BuildAsync(db, TestContext.Current.CancellationToken);
+            return _columnar = store;
+        }
+        finally
+        {
+            _columnarBuild.Release();
+        }
+    }
+
+    protected void DisposeColumnar()
+    {
+        _columnar?.Dispose();
+        try { if (Directory.Exists(_columnarDirectory)) Directory.Delete(_columnarDirectory, recursive: true); } catch (IOException) { }
+    }
 
     protected CohortDbContext System() => new(Options, OrgScope.System());
 
@@ -107,6 +136,7 @@ public sealed class SqliteFilterDatabase : FilterDatabase
 
     public override ValueTask DisposeAsync()
     {
+        DisposeColumnar();
         _database.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -145,6 +175,7 @@ public sealed class PostgreSqlFilterDatabase : FilterDatabase
 
     public override async ValueTask DisposeAsync()
     {
+        DisposeColumnar();
         if (_name is not null) await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
     }
 

@@ -1,4 +1,5 @@
 using CohortDashboard.Analytics.Filters;
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +19,18 @@ public abstract class FilterExpressionsTests<TDatabase>(TDatabase database) : IC
         Assert.SkipWhen(database.SkipReason is not null, database.SkipReason ?? string.Empty);
         await using var db = database.ForOrg();
         var ctx = await ContextAsync(db, qualifying);
-        var predicate = FilterExpressions.ForOrders(Parse(filterJson, FilterContext.CohortAnalysis), ctx);
-        return await db.Orders.Where(predicate).OrderBy(o => o.Id).Select(o => o.Id).ToArrayAsync(Ct);
+        var node = Parse(filterJson, FilterContext.CohortAnalysis);
+        var predicate = FilterExpressions.ForOrders(node, ctx);
+        var ids = await db.Orders.Where(predicate).OrderBy(o => o.Id).Select(o => o.Id).ToArrayAsync(Ct);
+
+        // The columnar store's own translation of the same filter must pick exactly the same orders.
+        var store = await database.ColumnarAsync();
+        await using (var duck = store.TryOpen(FilterDatabase.OrgId, await OrgDataVersion.CurrentAsync(db, Ct)))
+        {
+            Assert.NotNull(duck);
+            Assert.Equal(ids, await ColumnarFilterSql.MatchingOrderIdsAsync(duck, db, node, ctx, Ct));
+        }
+        return ids;
     }
 
     private async Task<long[]> AccountIdsAsync(string filterJson)

@@ -1130,6 +1130,12 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
 
+                    b.Property<long>("DataVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("data_version");
+
                     b.Property<int>("FiscalYearStartMonth")
                         .HasColumnType("integer")
                         .HasColumnName("fiscal_year_start_month");

@@ -1101,6 +1101,12 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("currency");
 
+                    b.Property<long>("DataVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("data_version");
+
                     b.Property<int>("FiscalYearStartMonth")
                         .HasColumnType("INTEGER")
                         .HasColumnName("fiscal_year_start_month");

@@ -109,6 +109,8 @@ public static class AccountCohortJobs
         db.AuditEvents.Add(AuditRecord.Create(actor, now, GeneratedAction, "cohort_definitions", null,
             new { definitions = existing.Count }, response));
         await db.SaveChangesAsync(ct);
+        // New definitions change what cohort breakdowns show.
+        await OrgDataVersion.MarkChangedAsync(db, ct);
         await transaction.CommitAsync(ct);
         return response;
     }

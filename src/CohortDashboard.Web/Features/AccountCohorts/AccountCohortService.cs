@@ -93,6 +93,7 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         db.AuditEvents.Add(AuditRecord.Create(actor, clock.GetUtcNow().UtcDateTime, "cohort_definition.deleted", "cohort_definition",
             Id(id), ToRecord(definition), null));
         await db.SaveChangesAsync(ct);
+        await OrgDataVersion.MarkChangedAsync(db, ct);
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -167,6 +168,8 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
         db.AuditEvents.Add(AuditRecord.Create(actor, now, before is null ? "cohort_definition.created" : "cohort_definition.updated",
             "cohort_definition", Id(definition.Id), before, ToRecord(definition)));
         await db.SaveChangesAsync(ct);
+        // cohort.id filters and cohort breakdowns read the criteria.
+        await OrgDataVersion.MarkChangedAsync(db, ct);
         await transaction.CommitAsync(ct);
         return new CustomCohortResult(ToRecord(definition), null);
     }

@@ -1,12 +1,13 @@
 using CohortDashboard.Data;
 using CohortDashboard.Data.Cohorts;
+using CohortDashboard.Data.Columnar;
 using Microsoft.EntityFrameworkCore;
 
 namespace CohortDashboard.Web.Features.Cohorts;
 
 /// <summary>
 /// After start-up, builds the cohort facts of every org that has none yet or whose timezone changed since they were
-/// built (e.g. a database from before facts existed). Queries are correct without them, only slower, so this runs in the
+/// built (e.g. a database from before facts existed), then the columnar stores that are missing or stale. Queries are correct without them, only slower, so this runs in the
 /// background instead of delaying start-up.
 /// </summary>
 internal sealed class CohortFactsWarmup(IServiceProvider services, ILogger<CohortFactsWarmup> logger) : BackgroundService
@@ -30,6 +31,19 @@ internal sealed class CohortFactsWarmup(IServiceProvider services, ILogger<Cohor
                 var result = await CustomerFacts.RebuildAsync(db, stoppingToken);
                 logger.LogInformation("Built cohort facts for org {OrgId}: {Rows} rows from {Orders} orders in {Elapsed}",
                     orgId, result.Rows, result.Orders, result.Elapsed);
+            }
+            // Then each org's columnar store, where missing or behind the primary (a file of this instance's earlier run
+            // at the current data version is reused as it is).
+            if (scope.ServiceProvider.GetService<ColumnarStore>() is { } columnar)
+            {
+                List<long> orgs;
+                await using (var system = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider))
+                    orgs = await system.Organizations.OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(stoppingToken);
+                foreach (var orgId in orgs)
+                {
+                    await using var db = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId);
+                    await columnar.BuildAsync(db, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -5,6 +5,7 @@ using CohortDashboard.Analytics.Filters;
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Cohorts;
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Orders;
@@ -39,7 +40,8 @@ public sealed record CellCustomersPage(int Total, int Page, int PageSize, IReadO
 /// Upstack and CashRunway routes. Aggregation runs in SQL (<see cref="CohortFactSource"/>); the matrix maths is the
 /// pure engine's (<see cref="CohortAccumulator"/>, <see cref="CohortMatrixBuilder"/>).
 /// </summary>
-public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock)
+public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, CohortAnswerCache answers,
+    ColumnarStore? columnar = null)
 {
     /// <summary>Computes the matrix of <paramref name="query"/>'s measure, per breakdown group.</summary>
     public async Task<CohortResult> AnalyzeAsync(CohortQuery query, CancellationToken ct)
@@ -59,12 +61,19 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var stopwatch = Stopwatch.StartNew();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
+        var key = CohortAnswerCache.KeyOf(frame, query, measures);
+        if (answers.TryGet(key, out var cached))
+            return (cached.Analyses, frame, cached.Path with { Reason = "cached: " + cached.Path.Reason }, stopwatch.Elapsed);
+
         var accumulator = new CohortAccumulator(frame.FirstCohort, frame.LastCohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets);
         var groups = await GroupsAsync(db, frame, query, ct);
         var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney) };
-        var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), ct);
+        var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), columnar, ct);
         var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode,
             frame.Org.Settings.AnomalyMinCohortSize)).ToList();
+        // Keyed by the data version read with the frame: a change committed meanwhile has bumped it, so this entry is
+        // never asked for again rather than ever served stale.
+        answers.Set(key, new CohortAnswerCache.Answer(analyses, path));
         return (analyses, frame, path, stopwatch.Elapsed);
     }
 
@@ -111,7 +120,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var accumulator = new CohortAccumulator(cohort, cohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets,
             new CohortCellSelector(group, cohort, offset));
         var groups = await GroupsAsync(db, frame, query, ct);
-        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct) with { FirstPeriod = cohort, NeedsMoney = true }, Feed(accumulator, groups), ct);
+        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct) with { FirstPeriod = cohort, NeedsMoney = true }, Feed(accumulator, groups), columnar, ct);
 
         var members = accumulator.DrilledCustomers
             .Where(c => c.CountsIn(query.Measure, query.RetentionMode, offset))
@@ -144,7 +153,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var frame = await ResolveAsync(db, query, ct);
-        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct), sink, ct);
+        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct), sink, columnar, ct);
         return frame;
     }
 
@@ -194,16 +203,22 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
     {
         Expression<Func<Account, bool>>? accountFilter = null;
         Expression<Func<Order, bool>>? orderFilter = null;
+        FilterNode? orderFilterNode = null;
+        FilterTranslationContext? context = null;
         if (query.Filter is { } filter)
         {
-            var context = await TranslationContextAsync(db, frame, filter.UsesScope(FilterScope.Cohort), query.FilterPath, ct);
-            if (filter.UsesScope(FilterScope.Order)) orderFilter = FilterExpressions.ForOrders(filter, context);
+            context = await TranslationContextAsync(db, frame, filter.UsesScope(FilterScope.Cohort), query.FilterPath, ct);
+            if (filter.UsesScope(FilterScope.Order))
+            {
+                orderFilter = FilterExpressions.ForOrders(filter, context);
+                orderFilterNode = filter;
+            }
             else accountFilter = FilterExpressions.ForAccounts(filter, context);
         }
         if (query.UserType is { } userType)
             accountFilter = accountFilter is null ? a => a.UserType == userType : And(accountFilter, a => a.UserType == userType);
         return new CohortFactRequest(frame.Calendar, frame.OrderSettings, frame.FirstCohort, frame.AsOf, accountFilter, orderFilter,
-            NeedsMoney: NeedsMoney(query.Measure));
+            NeedsMoney: NeedsMoney(query.Measure)) { OrderFilterNode = orderFilterNode, FilterContext = context };
     }
 
     private static async Task<FilterTranslationContext> TranslationContextAsync(CohortDbContext db, CohortFrame frame,
@@ -280,9 +295,11 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
 
 public static class CohortServiceExtensions
 {
-    public static IServiceCollection AddCohorts(this IServiceCollection services)
+    public static IServiceCollection AddCohorts(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CohortAnswerCache>();
+        services.AddColumnarStore(configuration);
         services.AddScoped<CohortService>();
         services.AddScoped<CohortProjectionService>();
         services.AddScoped<CohortLookups>();

@@ -90,7 +90,7 @@ public sealed record RecomputeAllResult(bool Succeeded, IReadOnlyList<RecomputeS
 /// clears the org's "results stale" mark if no import changed data while it ran, and writes one audit row.
 /// </summary>
 public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbContextFactory<CohortDbContext> dbFactory,
-    OrgJobs jobs, JobLeases leases, TimeProvider clock)
+    OrgJobs jobs, JobLeases leases, TimeProvider clock, Data.Columnar.ColumnarStore? columnar = null)
 {
     public const string Job = "recompute all";
 
@@ -152,11 +152,14 @@ public sealed class RecomputeAllService(IEnumerable<IRecomputeStep> steps, IDbCo
             if (succeeded && staleAtStart is not null)
                 await db.Organizations.Where(o => o.ResultsStaleSince == staleAtStart)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, (DateTime?)null), CancellationToken.None);
+            // Whatever the steps rebuilt (facts, snapshots), cached answers and the columnar store follow the new data.
+            await OrgDataVersion.MarkChangedAsync(db, CancellationToken.None);
             db.AuditEvents.Add(AuditRecord.Create(actor.Subject, clock.GetUtcNow().UtcDateTime, "recompute.all", "derived_data", null, null,
                 statuses.Select(s => new { step = s.Name, state = s.State.ToString().ToLowerInvariant(), summary = s.Summary }).ToList()));
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
+        _ = columnar?.RefreshInBackground(orgId);
         return new RecomputeAllResult(succeeded, statuses);
     }
 

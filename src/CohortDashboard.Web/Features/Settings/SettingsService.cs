@@ -75,7 +75,13 @@ public sealed class SettingsService(IDbContextFactory<CohortDbContext> dbFactory
         var (beforeValues, afterValues) = (SettingsFields.ValuesOf(before), SettingsFields.ValuesOf(next));
         db.AuditEvents.Add(AuditRecord.Create(actor.Subject, now, AuditAction, "organization", org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             changed.ToDictionary(k => k, k => beforeValues[k]), changed.ToDictionary(k => k, k => afterValues[k])));
-        await db.SaveChangesAsync(ct);
+        // Cached answers and the columnar store are keyed by the data version: the bump commits with the change.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await OrgDataVersion.MarkChangedAsync(db, ct);
+            await transaction.CommitAsync(ct);
+        }
 
         if (effects.Contains(SettingEffect.Facts)) recompute.Start(org.Id, actor.Subject);
         return new SettingsSaveResult(next, null, changed);

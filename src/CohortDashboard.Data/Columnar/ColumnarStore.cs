@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using CohortDashboard.Data.Model;
+using DuckDB.NET.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CohortDashboard.Data.Columnar;
+
+/// <summary>What one build of an org's columnar store read and wrote.</summary>
+public sealed record ColumnarBuildResult(long OrgId, long DataVersion, long Orders, long Bytes, TimeSpan Elapsed);
+
+/// <summary>
+/// This app instance's columnar copy (DuckDB) of each org's orders, derived from the primary database and rebuildable
+/// at any time. One file per org and <see cref="Organization.DataVersion"/>: a build writes <c>….building</c> and
+/// renames it into place only when complete, so a reader never sees half a refresh and a crash mid-build leaves the
+/// previous file as it was. A store whose version is not the primary's is never read (queries use the primary until
+/// the rebuild it triggers is done), so answers are never stale.
+/// </summary>
+public sealed class ColumnarStore : IDisposable
+{
+    private readonly string _directory;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<long, Current> _current = new();
+    private readonly ConcurrentDictionary<long, Task> _builds = new();
+    private readonly SemaphoreSlim _buildTurn = new(1, 1);
+
+    /// <summary>The file an org's store is read from, and a connection that keeps its database open while current.</summary>
+    private sealed record Current(long Version, string Path, DuckDBConnection Keeper);
+
+    private readonly Func<long, CohortDbContext> _openOrgContext;
+
+    /// <param name="directory">Where the files live (created if missing).</param>
+    /// <param name="openOrgContext">An org-scoped context of the primary, for background builds.</param>
+    /// <param name="logger">Build and fallback messages.</param>
+    public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null)
+    {
+        _openOrgContext = openOrgContext;
+        _directory = System.IO.Path.GetFullPath(directory);
+        _logger = logger ?? NullLogger<ColumnarStore>.Instance;
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>The file of org <paramref name="orgId"/>'s store at <paramref name="version"/>.</summary>
+    public string PathOf(long orgId, long version) =>
+        System.IO.Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v{version}.duckdb"));
+
+    /// <summary>
+    /// A connection to org <paramref name="orgId"/>'s store if it holds exactly <paramref name="version"/>, else null (the
+    /// caller reads the primary and may <see cref="RefreshInBackground"/>). The caller disposes it.
+    /// </summary>
+    public DuckDBConnection? TryOpen(long orgId, long version)
+    {
+        var current = CurrentOf(orgId);
+        if (current is null || current.Version != version) return null;
+        try
+        {
+            // The same file path shares the database instance the keeper holds open (DuckDB.NET's connection manager).
+            var connection = new DuckDBConnection($"Data Source={current.Path}");
+            connection.Open();
+            return connection;
+        }
+        catch (DuckDBException error)
+        {
+            _logger.LogWarning(error, "The columnar store of org {OrgId} could not be opened; reading the primary database.", orgId);
+            return null;
+        }
+    }
+
+    /// <summary>The version org <paramref name="orgId"/>'s store holds, or null when it has none.</summary>
+    public long? VersionOf(long orgId) => CurrentOf(orgId)?.Version;
+
+    private Current? CurrentOf(long orgId)
+    {
+        if (_current.TryGetValue(orgId, out var current)) return current;
+        // A file left by an earlier run of this instance: the newest complete one (".building" files never count).
+        var newest = Directory.EnumerateFiles(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v*.duckdb"))
+            .Select(path => (Path: path, Version: VersionIn(path)))
+            .Where(f => f.Version is not null)
+            .OrderByDescending(f => f.Version)
+            .FirstOrDefault();
+        if (newest.Path is null) return null;
+        try
+        {
+            return Swap(orgId, newest.Version!.Value, newest.Path);
+        }
+        catch (DuckDBException error)
+        {
+            _logger.LogWarning(error, "Columnar store file {Path} is unreadable; it will be rebuilt.", newest.Path);
+            return null;
+        }
+    }
+
+    private static long? VersionIn(string path)
+    {
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        var at = name.LastIndexOf("-v", StringComparison.Ordinal);
+        return at >= 0 && long.TryParse(name.AsSpan(at + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+    }
+
+    private Current Swap(long orgId, long version, string path)
+    {
+        var keeper = new DuckDBConnection($"Data Source={path}");
+        keeper.Open();
+        var next = new Current(version, path, keeper);
+        Current? previous = null;
+        _current.AddOrUpdate(orgId, next, (_, old) => { previous = old; return next; });
+        if (previous is not null && previous.Path != path)
+        {
+            // Readers' open connections keep the database alive until they finish; on Linux the unlinked file too.
+            previous.Keeper.Dispose();
+            TryDelete(previous.Path);
+        }
+        return next;
+    }
+
+    /// <summary>
+    /// Starts (or joins) a build of org <paramref name="orgId"/>'s store from the primary unless it is current; builds run
+    /// one at a time per instance. The task never fails: a failed build is logged and queries keep reading the primary.
+    /// </summary>
+    public Task RefreshInBackground(long orgId) =>
+        _builds.GetOrAdd(orgId, id => Task.Run(async () =>
+        {
+            try
+            {
+                await using var db = _openOrgContext(orgId);
+                await BuildAsync(db, CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database.", orgId);
+            }
+            finally
+            {
+                _builds.TryRemove(orgId, out _);
+            }
+        }));
+
+    /// <summary>
+    /// Builds the current org's store from <paramref name="db"/> (org-scoped) at the primary's data version, unless the
+    /// store already holds it; the version and the orders are read in one transaction, so they agree.
+    /// </summary>
+    public async Task<ColumnarBuildResult?> BuildAsync(CohortDbContext db, CancellationToken ct, Action? afterFirstRows = null)
+    {
+        var orgId = db.Scope.OrgId ?? throw new InvalidOperationException("A columnar store is built for one org: use an org-scoped context.");
+        await _buildTurn.WaitAsync(ct);
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var strategy = db.Database.CreateExecutionStrategy();
+            return await strategy.ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+                var version = await OrgDataVersion.CurrentAsync(db, ct);
+                if (CurrentOf(orgId)?.Version == version) return null;
+
+                var path = PathOf(orgId, version);
+                var building = path + ".building";
+                TryDelete(building);
+                TryDelete(building + ".wal");
+                long orders;
+                await using (var duck = new DuckDBConnection($"Data Source={building}"))
+                {
+                    await duck.OpenAsync(ct);
+                    Execute(duck, Schema);
+                    orders = await CopyOrdersAsync(db, duck, afterFirstRows, ct);
+                    Execute(duck, string.Create(CultureInfo.InvariantCulture,
+                        $"INSERT INTO meta VALUES ({orgId}, {version}, {orders}); CHECKPOINT;"));
+                }
+                // The rename is the commit point: the file under the final name is always complete.
+                File.Move(building, path, overwrite: true);
+                TryDelete(building + ".wal");
+                Swap(orgId, version, path);
+                var bytes = new FileInfo(path).Length;
+                _logger.LogInformation("Built the columnar store of org {OrgId} at data version {Version}: {Orders} orders, {Bytes} bytes in {Elapsed}",
+                    orgId, version, orders, bytes, stopwatch.Elapsed);
+                return new ColumnarBuildResult(orgId, version, orders, bytes, stopwatch.Elapsed);
+            });
+        }
+        finally
+        {
+            _buildTurn.Release();
+        }
+    }
+
+    private const string Schema = """
+        CREATE TABLE meta (org_id BIGINT, data_version BIGINT, orders BIGINT);
+        CREATE TABLE orders (
+            id BIGINT, account_id BIGINT, placed_at BIGINT, status TINYINT,
+            gross BIGINT, discounts BIGINT, refunded BIGINT, refunded_at BIGINT, cogs BIGINT, shipping BIGINT, fees BIGINT,
+            source_name VARCHAR, order_type VARCHAR, payment_gateway VARCHAR, tags VARCHAR,
+            utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR, utm_content VARCHAR, utm_term VARCHAR);
+        """;
+
+    private static async Task<long> CopyOrdersAsync(CohortDbContext db, DuckDBConnection duck, Action? afterFirstRows, CancellationToken ct)
+    {
+        // Ordered by account and time so DuckDB's per-block min/max skip most blocks of an account or date filter.
+        var rows = db.Orders.AsNoTracking().OrderBy(o => o.AccountId).ThenBy(o => o.PlacedAt).ThenBy(o => o.Id)
+            .Select(o => new
+            {
+                o.Id, o.AccountId, o.PlacedAt, o.Status, o.GrossRevenue, o.Discounts, o.RefundedAmount, o.RefundedAt, o.Cogs,
+                o.ShippingCost, o.Fees, o.SourceName, o.OrderType, o.PaymentGateway, o.Tags,
+                o.UtmSource, o.UtmMedium, o.UtmCampaign, o.UtmContent, o.UtmTerm,
+            })
+            .AsAsyncEnumerable();
+        long count = 0;
+        using var appender = duck.CreateAppender("orders");
+        await foreach (var o in rows.WithCancellation(ct))
+        {
+            appender.CreateRow()
+                .AppendValue(o.Id).AppendValue(o.AccountId).AppendValue(o.PlacedAt.Ticks).AppendValue((sbyte)o.Status)
+                .AppendValue(FactMoney.FromDecimal(o.GrossRevenue)).AppendValue(FactMoney.FromDecimal(o.Discounts))
+                .AppendValue(FactMoney.FromDecimal(o.RefundedAmount)).AppendValue(o.RefundedAt?.Ticks)
+                .AppendValue(FactMoney.FromDecimal(o.Cogs)).AppendValue(FactMoney.FromDecimal(o.ShippingCost)).AppendValue(FactMoney.FromDecimal(o.Fees))
+                .AppendValue(o.SourceName).AppendValue(o.OrderType).AppendValue(o.PaymentGateway)
+                // As the primary stores them ("|a|b|"), so tag filters read the same text.
+                .AppendValue(o.Tags.Count == 0 ? string.Empty : "|" + string.Join('|', o.Tags) + "|")
+                .AppendValue(o.UtmSource).AppendValue(o.UtmMedium).AppendValue(o.UtmCampaign).AppendValue(o.UtmContent).AppendValue(o.UtmTerm)
+                .EndRow();
+            if (++count == 1) afterFirstRows?.Invoke();
+        }
+        appender.Close();
+        return count;
+    }
+
+    internal static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path)) File.Delete(path);
+            if (File.Exists(path + ".wal")) File.Delete(path + ".wal");
+        }
+        catch (IOException error)
+        {
+            _logger.LogWarning(error, "Could not delete {Path}; the next build retries.", path);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var current in _current.Values) current.Keeper.Dispose();
+        _current.Clear();
+        _buildTurn.Dispose();
+    }
+}
