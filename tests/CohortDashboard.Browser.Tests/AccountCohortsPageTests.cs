@@ -51,6 +51,13 @@ public sealed partial class AccountCohortsPageTests(BrowserFixture browser) : IC
         await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='nrr-heatmap']")).ToBeVisibleAsync(Slow);
         await Assertions.Expect(page.Locator("[data-testid='grr-heatmap']")).ToBeVisibleAsync();
+        // Each heatmap has the content's full width (one under the other), not half of it.
+        var content = await page.Locator("[data-testid='nrr-heatmap']").Locator("xpath=ancestor::div[contains(@class,'cd-charts-full')]").BoundingBoxAsync();
+        foreach (var id in new[] { "nrr-heatmap", "grr-heatmap" })
+        {
+            var box = await page.Locator($"[data-testid='{id}']").BoundingBoxAsync();
+            Assert.True(box is not null && content is not null && box.Width >= content.Width * 0.9, $"{id} is {box?.Width} px wide of {content?.Width} px");
+        }
         await Assertions.Expect(page.Locator("[data-testid='arr-curves']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid='comparison-row']").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid='comparison-label']").First).ToBeVisibleAsync();

@@ -78,4 +78,23 @@ public sealed class CohortHeatmapTableTests : ComponentTest
         Assert.Equal(1, clicked.Cell.Offset);
         Assert.Equal(1, clicked.Cell.Customers);
     }
+
+    [Fact]
+    public void Render_Legend_NamesTheValuesOfEveryShadeTheCellsUse()
+    {
+        var table = RenderTable();
+
+        var steps = table.FindAll("[data-testid='cohort-legend-step']");
+        Assert.NotEmpty(steps);
+        // Retention's scale leaves out M0 (100 % by definition): from the lowest later value (10 %) to the highest (60 %),
+        // one swatch of the step's own shade each.
+        Assert.StartsWith("10.0%", steps[0].TextContent.Trim());
+        Assert.EndsWith("60.0%", steps[^1].TextContent.Trim());
+        foreach (var step in steps)
+            Assert.Contains($"cd-heat-{step.GetAttribute("data-shade")}", step.QuerySelector(".cd-heat-swatch")!.ClassList);
+        var legendShades = steps.Select(s => $"cd-heat-{s.GetAttribute("data-shade")}").ToHashSet();
+        var cellShades = table.FindAll("[data-testid='cohort-cell'][data-started='true']")
+            .Select(c => c.ClassList.Single(k => k.StartsWith("cd-heat-", StringComparison.Ordinal)));
+        Assert.All(cellShades, shade => Assert.Contains(shade, legendShades));
+    }
 }
