@@ -109,3 +109,34 @@ public sealed class UsersPanelTests : ComponentTest, IClassFixture<SeededApp>
         Assert.NotNull(panel.Find(RowOf("demo-analyst")).QuerySelector("[data-testid='user-role-select']"));
     }
 }
+
+/// <summary>The Users panel is on the admin-only page; should it be reached anyway, the service still refuses a non-admin's change.</summary>
+public sealed class UsersPanelAsAnalystTests : ComponentTest, IClassFixture<SeededApp>
+{
+    private readonly SeededApp app;
+
+    public UsersPanelAsAnalystTests(SeededApp app)
+    {
+        this.app = app;
+        SignInAs(Roles.Analyst, DemoDataGenerator.NorthwindOrgId, "demo-analyst");
+        UseApp(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
+        Render<MudPopoverProvider>();
+    }
+
+    [Fact]
+    public async Task ChangeRole_AsAnalyst_RefusedAndNothingStored()
+    {
+        var panel = Render<UsersPanel>();
+        panel.WaitForElement("[data-subject='demo-am']");
+        var amIndex = panel.FindAll("tr.users-row").Where(r => r.QuerySelector("[data-testid='user-role-select']") is not null).ToList()
+            .FindIndex(r => r.QuerySelector("[data-subject='demo-am']") is not null);
+        var select = panel.FindComponents<MudSelect<string>>()[amIndex];
+
+        await panel.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Roles.Analyst));
+
+        panel.WaitForAssertion(() => Assert.Contains("Only an admin", panel.Find("[data-testid='users-message']").TextContent));
+        await using var scope = OrgScopeIn(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(UserRole.AccountManager, (await db.OrgMemberships.SingleAsync(m => m.Subject == "demo-am", Xunit.TestContext.Current.CancellationToken)).Role);
+    }
+}
