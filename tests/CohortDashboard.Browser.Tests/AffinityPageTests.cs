@@ -13,6 +13,7 @@ public sealed class AffinityPageTests(BrowserFixture browser) : IClassFixture<Br
         var page = session.Page;
 
         await page.Locator("[data-testid='recompute-affinity']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='affinity-notice']")).ToContainTextAsync("Recomputed", new() { Timeout = 20_000 });
         var plot = page.Locator("[data-chart='affinity-heatmap'] .nsewdrag").First;
         await Assertions.Expect(plot).ToBeVisibleAsync(new() { Timeout = 15_000 });

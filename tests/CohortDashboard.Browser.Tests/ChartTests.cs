@@ -105,7 +105,7 @@ public sealed partial class ChartTests(BrowserFixture browser) : IClassFixture<B
         var page = session.Page;
         await Assertions.Expect(page.Locator("[data-chart='net-revenue'][data-chart-state='rendered'] svg.main-svg").First).ToBeVisibleAsync();
 
-        await page.Locator("[data-testid='theme-toggle'], .rz-appearance-toggle, button[title='Switch light / dark theme']").First.ClickAsync();
+        await page.Locator("[data-testid='theme-toggle']").First.ClickAsync();
         var chart = page.Locator("[data-chart='net-revenue'][data-theme='dark']");
         await Assertions.Expect(chart).ToBeVisibleAsync();
         // The redraw is asynchronous: wait until the paper is dark.

@@ -67,6 +67,7 @@ public sealed class ImportPanelTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GotoAsync("/admin");
         await session.WaitForInteractiveAsync();
         await page.Locator("[data-testid='recompute-all']").ClickAsync();
+        await MudUi.ConfirmAsync(page);
         var steps = page.Locator("[data-testid='recompute-step']");
         await Assertions.Expect(steps).ToHaveCountAsync(4, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-testid='recompute-step'][data-state='done']")).ToHaveCountAsync(4, new() { Timeout = 60_000 });

@@ -30,6 +30,14 @@ internal static class MudUi
         }
     }
 
+    /// <summary>Types <paramref name="text"/> into the MudAutocomplete carrying <paramref name="testId"/> and picks the option that reads exactly so.</summary>
+    public static async Task ChooseAsync(IPage page, string testId, string text)
+    {
+        await page.Locator($"[data-testid='{testId}']").FillAsync(text);
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText(text, new() { Exact = true }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
+
     /// <summary>Answers the open confirmation dialog with its confirm button.</summary>
     public static async Task ConfirmAsync(IPage page)
     {

@@ -12,7 +12,7 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IClassFixture<Br
     /// <summary>Text inputs and their new values (test id after "setting-").</summary>
     private static readonly (string Field, string Value)[] Inputs =
     [
-        ("name", "Northwind Learning EU"), ("timezone", "Europe/Paris"), ("currency", "GBP"), ("termina_group_id", "77"), ("termina_deal_id", "2"),
+        ("name", "Northwind Learning EU"), ("termina_group_id", "77"), ("termina_deal_id", "2"),
         ("upstack_pixel_id", "nw-px-2"), ("anomaly_min_cohort_size", "12"), ("confidence_high_min_sample", "40"), ("confidence_medium_min_sample", "8"),
         ("signal_weights-affinity", "0.3"), ("signal_weights-readiness", "0.3"), ("signal_weights-health", "0.2"), ("signal_weights-propensity", "0.2"),
         ("priority_cutoffs-1", "0.9"), ("priority_cutoffs-2", "0.7"), ("priority_cutoffs-3", "0.5"), ("priority_cutoffs-4", "0.3"),
@@ -20,8 +20,12 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IClassFixture<Br
         ("health_decline_points", "12"), ("churn_acceleration_periods", "3"),
     ];
 
-    private static readonly (string Field, string Value)[] Selects =
-        [("fiscal_year_start_month", "4"), ("refund_date_attribution", "order_date"), ("churn_definition", "logo")];
+    /// <summary>Searchable lists: typed, then the matching option picked.</summary>
+    private static readonly (string Field, string Value)[] Autocompletes = [("timezone", "Europe/Paris"), ("currency", "GBP")];
+
+    /// <summary>Selects and the option text picked (the API reads 4, order_date and logo).</summary>
+    private static readonly (string Field, string Text)[] Selects =
+        [("fiscal_year_start_month", "April"), ("refund_date_attribution", "the order's date"), ("churn_definition", "logo (only lost accounts)")];
 
     private static ILocator Setting(IPage page, string field) => page.Locator($"[data-testid='setting-{field}']");
 
@@ -47,10 +51,14 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IClassFixture<Br
         await Assertions.Expect(page.Locator("[data-testid='settings-error'][data-field='signal_weights']")).ToContainTextAsync("sum to 1", new() { Timeout = 30_000 });
 
         foreach (var (field, value) in Inputs) await Setting(page, field).FillAsync(value);
-        foreach (var (field, value) in Selects) await Setting(page, field).SelectOptionAsync(value);
+        foreach (var (field, value) in Autocompletes) await MudUi.ChooseAsync(page, $"setting-{field}", value);
+        foreach (var (field, text) in Selects) await MudUi.PickAsync(page, $"setting-{field}", text);
         await Setting(page, "count_pending_orders").CheckAsync();
         await Setting(page, "count_voided_orders").CheckAsync();
         await page.Locator("[data-testid='settings-save']").ClickAsync();
+        // A new timezone rebuilds every result in the background, so the page asks first.
+        await Assertions.Expect(page.Locator("[data-testid='confirm-message']")).ToContainTextAsync("Europe/Paris");
+        await MudUi.ConfirmAsync(page);
         await Assertions.Expect(page.Locator("[data-testid='settings-status']")).ToContainTextAsync("Saved", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-testid='settings-error']")).ToHaveCountAsync(0);
 
@@ -70,7 +78,7 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IClassFixture<Br
             Assert.True(SameJson(property.Value, stored.GetProperty(property.Name)), $"{property.Name}: {stored.GetProperty(property.Name)}");
 
         await OpenSettingsAsync(session);
-        foreach (var (field, value) in Inputs.Concat(Selects))
+        foreach (var (field, value) in Inputs.Concat(Autocompletes).Concat(Selects))
             Assert.Equal(Normalize(value), Normalize(await Setting(page, field).InputValueAsync()));
         Assert.True(await Setting(page, "count_pending_orders").IsCheckedAsync());
         Assert.True(await Setting(page, "count_voided_orders").IsCheckedAsync());
