@@ -109,4 +109,19 @@ public sealed class SettingsPanelTests : ComponentTest, IClassFixture<SeededApp>
 
         public int GetHashCode(OrgSettingsValues obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SaveAsync_AsAnalyst_RefusedAndNothingStored()
+    {
+        var before = await StoredAsync();
+        await using var scope = OrgScopeIn(app.Factory.Services, DemoDataGenerator.NorthwindOrgId);
+
+        var result = await scope.ServiceProvider.GetRequiredService<SettingsService>().SaveAsync(
+            new Actor("demo-analyst", Roles.Analyst, null, false), before with { CrossSellMaxProducts = before.CrossSellMaxProducts + 1 },
+            Xunit.TestContext.Current.CancellationToken);
+
+        Assert.False(result.Saved);
+        Assert.Contains("role", result.Errors!.Keys);
+        Assert.Equal(before, await StoredAsync());
+    }
 }

@@ -57,7 +57,7 @@ public sealed class UsersPanelTests : ComponentTest, IClassFixture<SeededApp>
 
         panel.WaitForAssertion(() => Assert.Contains("Demo Analyst is now Account manager", panel.Find("[data-testid='users-message']").TextContent));
         Assert.Equal((Roles.AccountManager, 1), await StoredAsync("demo-analyst"));
-        Assert.Equal("Account manager", panel.Find(RowOf("demo-analyst")).QuerySelector("[data-testid='user-role']")!.TextContent);
+        Assert.Equal("Account manager", panel.Find(RowOf("demo-analyst")).QuerySelector("[data-testid='users-role']")!.TextContent);
     }
 
     [Fact]

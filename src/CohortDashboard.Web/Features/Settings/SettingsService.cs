@@ -58,6 +58,9 @@ public sealed class SettingsService(IDbContextFactory<CohortDbContext> dbFactory
     /// </summary>
     public async Task<SettingsSaveResult> SaveAsync(Actor actor, OrgSettingsValues next, CancellationToken ct)
     {
+        // The page and the route are admin-only already; the service says so itself, so no new caller can forget it.
+        if (!actor.MayRun)
+            return new SettingsSaveResult(null, new Dictionary<string, string[]> { ["role"] = ["Only admins (or an API key with settings:write) can change settings."] }, []);
         var errors = SettingsRules.Validate(next);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var org = await db.Organizations.SingleAsync(ct);
