@@ -12,6 +12,8 @@ namespace CohortDashboard.Web.Features.Cohorts;
 /// <see cref="Data.Model.Organization.DataVersion"/> and every input that shapes the answer (the resolved frame, not
 /// the raw request, so "today" moving on is a new question). Answers are immutable records, shared as they are.
 /// Bounded by <c>Cohorts:AnswerCacheMegabytes</c> (default 64; 0 turns caching off), least recently used evicted first.
+/// Other pages' answers with the same lifetime (the overview) share the bound through <see cref="TryGet{T}"/> and
+/// <see cref="Set{T}"/>, under keys that start with their kind's name (cohort keys start with the org id).
 /// </summary>
 public sealed class CohortAnswerCache(IConfiguration configuration) : IDisposable
 {
@@ -64,6 +66,22 @@ public sealed class CohortAnswerCache(IConfiguration configuration) : IDisposabl
         using var entry = cache.CreateEntry(key);
         entry.Value = answer;
         entry.Size = key.Length * 2L + EstimatedBytes(answer);
+    }
+
+    /// <summary>Another page's answer under <paramref name="key"/>: "{kind}|{org id}|v{data version}|…inputs".</summary>
+    public bool TryGet<T>(string key, out T answer) where T : class
+    {
+        answer = null!;
+        return Cache?.TryGetValue(key, out answer!) == true;
+    }
+
+    /// <summary>Keeps another page's immutable answer, counted as <paramref name="estimatedBytes"/> against the bound.</summary>
+    public void Set<T>(string key, T answer, long estimatedBytes) where T : class
+    {
+        if (Cache is not { } cache) return;
+        using var entry = cache.CreateEntry(key);
+        entry.Value = answer;
+        entry.Size = key.Length * 2L + estimatedBytes;
     }
 
     // Records, lists and boxed decimals of every cell: a generous estimate, so the limit holds in real memory.
