@@ -1,6 +1,7 @@
 // Timed console run of the services behind the chart pages (issue 20, "slow chart pages"), in-process:
 //   dotnet run -c Release --project src/CohortDashboard.Web -- seed-demo --scale 1 --ConnectionStrings:Default "Data Source=/tmp/bench/s1.db"
-//   dotnet run -c Release --project bench/CohortDashboard.Benchmarks.Pages -- /tmp/bench/s1.db [--runs N]
+//   dotnet run -c Release --project bench/CohortDashboard.Benchmarks.Pages -- /tmp/bench/s1.db [--runs N] [--no-cache]
+// (--no-cache turns the answer cache off: every call computes afresh, as before the overview and curves used it)
 // For the demo org it times, in a fresh DI scope per call as a circuit does, the first call of the process (cold: EF
 // model and query compilation) and N more (warm): OverviewService.GetAsync (12 and 24 months),
 // AccountCohortService.GetPageAsync for every cohort type, and CohortService.AnalyzeAsync for the Cohorts page's
@@ -26,7 +27,9 @@ if (args.Length < 1 || args[0].StartsWith("--", StringComparison.Ordinal))
 var path = args[0];
 var runs = BenchDatabase.Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 10;
 
-var configuration = BenchDatabase.Configuration(path);
+var configuration = new ConfigurationBuilder().AddConfiguration(BenchDatabase.Configuration(path))
+    .AddInMemoryCollection(new Dictionary<string, string?> { ["Cohorts:AnswerCacheMegabytes"] = args.Contains("--no-cache") ? "0" : "64" })
+    .Build();
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole())
     .AddSingleton<IConfiguration>(configuration)
@@ -40,7 +43,7 @@ await DatabaseInitializer.MigrateAsync(services);
 long orgId;
 await using (var system = DatabaseInitializer.CreateSystemContext(services))
     orgId = await system.Organizations.Where(o => o.PixelId == "demo-pixel").Select(o => o.Id).SingleAsync();
-Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}; {runs} warm runs per step; {Environment.ProcessorCount} cores; " +
+Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}; {runs} warm runs per step; answer cache {(args.Contains("--no-cache") ? "off" : "on")}; {Environment.ProcessorCount} cores; " +
                   $"load average {LoadAverage()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
 var steps = new List<(string Name, Func<IServiceProvider, Task<string>> Run)>
