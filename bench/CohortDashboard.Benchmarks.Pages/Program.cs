@@ -14,6 +14,8 @@ using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Overview;
+using CohortDashboard.Web.Features.Instances;
+using CohortDashboard.Web.Features.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,10 @@ var services = new ServiceCollection()
     .AddOverview()
     .AddCohorts(configuration)
     .AddAccountCohorts()
+    // The job exclusion AccountCohortService is built with (reads never take a lease).
+    .AddSingleton(new InstanceIdentity("pages-bench"))
+    .AddSingleton(new JobLeaseOptions(TimeSpan.FromSeconds(JobLeases.DefaultLeaseSeconds)))
+    .AddSingleton<JobLeases>()
     .BuildServiceProvider();
 
 await DatabaseInitializer.MigrateAsync(services);
