@@ -8,7 +8,7 @@ using CohortDashboard.Web.Features.AccountCohorts;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Platform;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using CohortDashboard.Web.Tests.Cohorts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CohortDashboard.Web.Tests.AccountCohorts;
@@ -32,8 +32,7 @@ public sealed class VintageCurveCacheTests(SeededApp app) : IClassFixture<Seeded
             ? scope.ServiceProvider.GetRequiredService<AccountCohortService>()
             : new AccountCohortService(scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>(),
                 scope.ServiceProvider.GetRequiredService<TimeProvider>(), scope.ServiceProvider.GetRequiredService<OrgJobs>(),
-                new CohortAnswerCache(new ConfigurationBuilder()
-                    .AddInMemoryCollection(new Dictionary<string, string?> { ["Cohorts:AnswerCacheMegabytes"] = "0" }).Build()));
+                AnswerCaches.Off());
         return await action(service);
     }
 

@@ -9,7 +9,7 @@ using CohortDashboard.Testing;
 using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Overview;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using CohortDashboard.Web.Tests.Cohorts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CohortDashboard.Web.Tests.Overview;
@@ -33,8 +33,7 @@ public sealed class OverviewServiceTests(SeededApp app) : IClassFixture<SeededAp
             ? scope.ServiceProvider.GetRequiredService<OverviewService>()
             : new OverviewService(scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>(),
                 scope.ServiceProvider.GetRequiredService<TimeProvider>(),
-                new CohortAnswerCache(new ConfigurationBuilder()
-                    .AddInMemoryCollection(new Dictionary<string, string?> { ["Cohorts:AnswerCacheMegabytes"] = "0" }).Build()));
+                AnswerCaches.Off());
         return await service.GetAsync(months, Ct) ?? throw new InvalidOperationException("no org");
     }
 
