@@ -16,6 +16,11 @@
 //     /cohorts; (after − before) / circuits, each side the median of three readings 2 s apart. The server GC (the
 //     default) keeps a heap per core and shrinks it when it likes, so its resident set moves by more than 20 circuits
 //     take; `workstation` runs the app with DOTNET_gcServer=0, which makes the per-circuit figure repeatable.
+//
+// `--pages` instead times every chart page's main content (issue 20's "slow chart pages"), after one warming visit
+// each: navigation start → the page's KPIs/table, and → its first chart drawn, in `samples` fresh contexts (cold
+// browser cache, warm server) and as many reloads; medians. Then the account-cohort type switch in one page: click
+// → the new type's heatmap drawn (`--switch-only`: that alone).
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -27,11 +32,14 @@ if (args.Length < 1 || !File.Exists(args[0]))
     Console.Error.WriteLine("usage: CohortDashboard.Benchmarks.Ui <path to CohortDashboard.Web.dll> [circuits=20] [samples=5]");
     return 2;
 }
+var pagesMode = args.Contains("--pages") || args.Contains("--switch-only");
+var switchOnly = args.Contains("--switch-only");
+args = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var appDll = Path.GetFullPath(args[0]);
 var circuits = args.Length > 1 ? int.Parse(args[1]) : 20;
 var samples = args.Length > 2 ? int.Parse(args[2]) : 5;
 var workstationGc = args.Length > 3 && args[3] == "workstation";
-const string TableReady = "[data-testid='cohort-table'] [data-testid='cohort-cell']";
+const string TableReady = TableReadySelector;
 const string ChartReady = ".js-plotly-plot .main-svg";
 
 var port = FreeLoopbackPort();
@@ -64,6 +72,13 @@ try
         await page.WaitForSelectorAsync(ChartReady, new() { Timeout = 120_000 });
         storageState = await context.StorageStateAsync();
         await context.CloseAsync();
+    }
+
+    if (pagesMode)
+    {
+        await TimePagesAsync(browser, baseUrl, storageState, samples, switchOnly);
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
+        return 0;
     }
 
     // 1. Bytes of a first visit.
@@ -136,6 +151,75 @@ finally
     if (!server.HasExited) server.Kill(entireProcessTree: true);
     await server.WaitForExitAsync();
     dataDir.Delete(recursive: true);
+}
+
+static async Task TimePagesAsync(IBrowser browser, string baseUrl, string storageState, int samples, bool switchOnly)
+{
+    const string Drawn = "[data-chart-state='rendered'] .js-plotly-plot .main-svg";
+    var pages = new (string Path, string Content, string Chart)[]
+    {
+        ("/", "[data-testid='kpi-arr']", $"[data-chart='net-revenue']{Drawn}"),
+        ("/account-cohorts?type=vintage", "[data-testid='snapshot-computed']", $"[data-chart='nrr-heatmap']{Drawn}"),
+        ("/account-cohorts?type=segment", "[data-testid='snapshot-computed']", $"[data-chart='nrr-heatmap']{Drawn}"),
+        ("/account-cohorts?type=territory", "[data-testid='snapshot-computed']", $"[data-chart='nrr-heatmap']{Drawn}"),
+        ("/account-cohorts?type=rep", "[data-testid='snapshot-computed']", $"[data-chart='nrr-heatmap']{Drawn}"),
+        ("/cohorts", TableReadySelector, "[data-testid='cohort-table'] [data-testid='cohort-cell']"),
+        ("/cohorts?view=heatmap", "[data-testid='cohort-controls']", ".js-plotly-plot .main-svg"),
+    };
+    foreach (var (path, content, chart) in switchOnly ? [] : pages)
+    {
+        var warming = await NewContextAsync(browser, baseUrl, storageState);
+        var first = await warming.NewPageAsync();
+        var firstVisit = await TimeToAsync(first, path, chart);
+        await warming.CloseAsync();
+        List<double> coldContent = [], coldChart = [], warmContent = [], warmChart = [];
+        for (var i = 0; i < samples; i++)
+        {
+            var context = await NewContextAsync(browser, baseUrl, storageState);
+            var page = await context.NewPageAsync();
+            var (c1, d1) = await TimeToBothAsync(page, path, content, chart);
+            var (c2, d2) = await TimeToBothAsync(page, path, content, chart);
+            coldContent.Add(c1); coldChart.Add(d1); warmContent.Add(c2); warmChart.Add(d2);
+            await context.CloseAsync();
+        }
+        Console.WriteLine($"{path}: first visit of the run {firstVisit:N0} ms to the chart; empty cache p50 content {Median(coldContent):N0} ms, " +
+                          $"chart {Median(coldChart):N0} ms; cached p50 content {Median(warmContent):N0} ms, chart {Median(warmChart):N0} ms " +
+                          $"(max {warmChart.Max():N0}); load {LoadAverage()}");
+    }
+
+    // The cohort-type switch: the toggle on a loaded page → the other type's heatmap drawn.
+    {
+        var context = await NewContextAsync(browser, baseUrl, storageState);
+        var page = await context.NewPageAsync();
+        var switches = new List<double>();
+        await page.GotoAsync("/account-cohorts?type=vintage");
+        await page.WaitForSelectorAsync($"[data-chart='nrr-heatmap']{Drawn}", new() { Timeout = 60_000 });
+        for (var i = 0; i < samples; i++)
+        {
+            foreach (var label in new[] { "Segment", "Vintage" })
+            {
+                // Plotly.react redraws the same element: its plotly_afterplot event says the new type is drawn.
+                await page.EvaluateAsync("() => { window.__benchDrawn = false; const gd = document.querySelector(\"[data-chart='nrr-heatmap'] .js-plotly-plot\"); gd.on('plotly_afterplot', () => window.__benchDrawn = true); }");
+                var stopwatch = Stopwatch.StartNew();
+                await page.Locator("[data-testid='cohort-type'] .mud-toggle-item").GetByText(label, new() { Exact = true }).ClickAsync();
+                await page.WaitForFunctionAsync($"() => location.search.includes('type={label.ToLowerInvariant()}') && window.__benchDrawn",
+                    null, new() { Timeout = 60_000, PollingInterval = 10 });
+                switches.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"account-cohort type switch (click → heatmap redrawn): p50 {Median(switches):N0} ms (min {switches.Min():N0}, max {switches.Max():N0}); load {LoadAverage()}");
+        await context.CloseAsync();
+    }
+}
+
+static async Task<(double Content, double Chart)> TimeToBothAsync(IPage page, string path, string content, string chart)
+{
+    var stopwatch = Stopwatch.StartNew();
+    await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
+    await page.WaitForSelectorAsync(content, new() { Timeout = 60_000 });
+    var contentMs = stopwatch.Elapsed.TotalMilliseconds;
+    await page.WaitForSelectorAsync(chart, new() { Timeout = 60_000 });
+    return (contentMs, stopwatch.Elapsed.TotalMilliseconds);
 }
 
 static async Task<double> TimeToAsync(IPage page, string path, string ready)
@@ -223,3 +307,8 @@ static int FreeLoopbackPort()
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+internal static partial class Program
+{
+    private const string TableReadySelector = "[data-testid='cohort-table'] [data-testid='cohort-cell']";
+}

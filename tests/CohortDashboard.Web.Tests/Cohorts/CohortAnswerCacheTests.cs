@@ -42,8 +42,7 @@ public sealed class CohortAnswerCacheTests(SeededApp app) : IClassFixture<Seeded
     private Task<CohortResult> AnalyzeFreshAsync(long orgId, CohortQuery query) =>
         WithScopeAsync(orgId, services =>
         {
-            var noCache = new CohortAnswerCache(new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Cohorts:AnswerCacheMegabytes"] = "0" }).Build());
+            var noCache = AnswerCaches.Off();
             return new CohortService(services.GetRequiredService<IDbContextFactory<CohortDbContext>>(),
                 services.GetRequiredService<TimeProvider>(), noCache).AnalyzeAsync(query, Ct);
         });

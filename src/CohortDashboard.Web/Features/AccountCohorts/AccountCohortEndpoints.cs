@@ -231,6 +231,7 @@ public static class AccountCohortExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OrgJobs>();
+        services.TryAddSingleton<Cohorts.CohortAnswerCache>();
         services.AddScoped<AccountCohortService>();
         services.AddScoped<Import.IRecomputeStep, AccountCohortsRecomputeStep>();
         services.AddHostedService<AccountCohortsDemoSeed>();

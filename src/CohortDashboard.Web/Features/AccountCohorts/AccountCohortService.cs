@@ -9,6 +9,7 @@ using CohortDashboard.Data.Filters;
 using CohortDashboard.Data.Import;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Web.Features.Audit;
+using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Web.Features.Import;
 using CohortDashboard.Web.Features.Platform;
 using CohortDashboard.Web.Features.Settings;
@@ -21,7 +22,7 @@ namespace CohortDashboard.Web.Features.AccountCohorts;
 /// the reads behind the /account-cohorts page and the Pillar cohorts API. One short-lived context per operation; org
 /// isolation comes from the context's filters.
 /// </summary>
-public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, OrgJobs jobs)
+public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, OrgJobs jobs, CohortAnswerCache answers)
 {
     public const string GenerateJob = "cohort generation";
     public const string RecomputeJob = "snapshot recompute";
@@ -204,7 +205,23 @@ public sealed class AccountCohortService(IDbContextFactory<CohortDbContext> dbFa
     public async Task<VintageCurvesResponse> GetVintageCurvesAsync(CohortType type, int months, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var inputs = await AccountCohortJobs.LoadInputsAsync(db, clock.GetUtcNow().UtcDateTime, ct, type);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Curves read every account and contract: kept until the org's data version moves (imports of accounts and
+        // contracts, definition changes, settings saves all bump it). The key holds the rest of the inputs: the
+        // running month in the org's timezone, the fiscal year and the churn basis.
+        var org = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).FirstAsync(ct);
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"vintage-curves|{org.Id}|v{org.DataVersion}|{type}|{months}|{ArrTimeline.MonthOf(LocalCalendar.LocalDate(now, LocalCalendar.FindTimeZone(org.TimeZone))):yyyy-MM}|" +
+            $"{org.TimeZone}|fy{org.FiscalYearStartMonth}|{org.Settings.ChurnDefinition}");
+        if (answers.TryGet<VintageCurvesResponse>(key, out var cached)) return cached;
+        var response = await ComputeVintageCurvesAsync(db, type, months, now, ct);
+        answers.Set(key, response, 512 + response.Curves.Sum(c => 512 + c.Points.Count * 256L));
+        return response;
+    }
+
+    private static async Task<VintageCurvesResponse> ComputeVintageCurvesAsync(CohortDbContext db, CohortType type, int months, DateTime now, CancellationToken ct)
+    {
+        var inputs = await AccountCohortJobs.LoadInputsAsync(db, now, ct, type);
         var curves = new List<VintageCurveRecord>();
         foreach (var definition in inputs.Definitions)
         {

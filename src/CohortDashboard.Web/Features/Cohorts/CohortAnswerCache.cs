@@ -12,6 +12,9 @@ namespace CohortDashboard.Web.Features.Cohorts;
 /// <see cref="Data.Model.Organization.DataVersion"/> and every input that shapes the answer (the resolved frame, not
 /// the raw request, so "today" moving on is a new question). Answers are immutable records, shared as they are.
 /// Bounded by <c>Cohorts:AnswerCacheMegabytes</c> (default 64; 0 turns caching off), least recently used evicted first.
+/// Other answers with the same lifetime (the overview's figures, account-cohort vintage curves) share the bound through
+/// <see cref="TryGet{T}"/> and <see cref="Set{T}"/>, under keys that start with their kind's name (cohort keys start
+/// with the org id).
 /// </summary>
 public sealed class CohortAnswerCache(IConfiguration configuration) : IDisposable
 {
@@ -52,18 +55,24 @@ public sealed class CohortAnswerCache(IConfiguration configuration) : IDisposabl
     private static void AppendText(StringBuilder key, string? text) =>
         key.Append(CultureInfo.InvariantCulture, $"{(text is null ? -1 : text.Length)}:{text}|");
 
-    public bool TryGet(string key, out Answer answer)
+    public bool TryGet(string key, out Answer answer) => TryGet<Answer>(key, out answer);
+
+    public void Set(string key, Answer answer) => Set(key, answer, EstimatedBytes(answer));
+
+    /// <summary>Another page's answer under <paramref name="key"/>: "{kind}|{org id}|v{data version}|…inputs".</summary>
+    public bool TryGet<T>(string key, out T answer) where T : class
     {
         answer = null!;
         return Cache?.TryGetValue(key, out answer!) == true;
     }
 
-    public void Set(string key, Answer answer)
+    /// <summary>Keeps another page's immutable answer, counted as <paramref name="estimatedBytes"/> against the bound.</summary>
+    public void Set<T>(string key, T answer, long estimatedBytes) where T : class
     {
         if (Cache is not { } cache) return;
         using var entry = cache.CreateEntry(key);
         entry.Value = answer;
-        entry.Size = key.Length * 2L + EstimatedBytes(answer);
+        entry.Size = key.Length * 2L + estimatedBytes;
     }
 
     // Records, lists and boxed decimals of every cell: a generous estimate, so the limit holds in real memory.

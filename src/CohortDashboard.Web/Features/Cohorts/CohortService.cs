@@ -298,7 +298,7 @@ public static class CohortServiceExtensions
     public static IServiceCollection AddCohorts(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<CohortAnswerCache>();
+        services.TryAddSingleton<CohortAnswerCache>();
         services.AddColumnarStore(configuration);
         services.AddScoped<CohortService>();
         services.AddScoped<CohortProjectionService>();

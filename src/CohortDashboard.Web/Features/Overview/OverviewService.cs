@@ -1,9 +1,11 @@
+using System.Globalization;
 using CohortDashboard.Analytics.Overview;
 using CohortDashboard.Analytics.Periods;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Orders;
 using CohortDashboard.Data.Queries;
+using CohortDashboard.Web.Features.Cohorts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,9 +26,14 @@ public sealed record OverviewModel(
     public bool HasOrders => Trend.Months.Any(m => m.GrossRevenue != 0m);
 }
 
-/// <summary>The numbers behind the Overview page, computed in SQL per local month of the org's timezone.</summary>
-public sealed class OverviewService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock)
+/// <summary>
+/// The numbers behind the Overview page, computed in SQL per local month of the org's timezone, kept in
+/// <see cref="CohortAnswerCache"/> until the org's data version changes (imports, settings saves, recomputes).
+/// </summary>
+public sealed class OverviewService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, CohortAnswerCache answers)
 {
+    private sealed record Figures(RevenueTrend Trend, IReadOnlyList<SegmentArr> ArrBySegment, int ActiveProducts);
+
     /// <summary>Loads KPIs and the monthly series for the current org over the last <paramref name="months"/> local months.</summary>
     public async Task<OverviewModel?> GetAsync(int months, CancellationToken cancellationToken)
     {
@@ -42,6 +49,24 @@ public sealed class OverviewService(IDbContextFactory<CohortDbContext> dbFactory
         var boundaries = calendar.Select(m => m.StartUtc).Append(calendar[^1].EndUtc).ToArray();
         var statuses = OrderQualification.QualifyingStatuses(org.Settings);
 
+        // Every input of the figures: the org and its data version, the local months (which also place "now"), the
+        // order settings read below. Name, currency and timezone come from the org row read above, never the cache.
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"overview|{org.Id}|v{org.DataVersion}|{months}|{zone.Id}|{calendar[0].StartUtc:O}..{calendar[^1].EndUtc:O}|" +
+            $"{string.Join(',', statuses.Order())}|{org.Settings.RefundDateAttribution}");
+        if (!answers.TryGet<Figures>(key, out var figures))
+        {
+            figures = await ComputeAsync(db, org, calendar, boundaries, statuses, asOf, months, cancellationToken);
+            answers.Set(key, figures, 1024 + figures.Trend.Months.Count * 256L + figures.ArrBySegment.Count * 256L);
+        }
+
+        return new OverviewModel(org.Name, org.Currency, org.TimeZone, figures.ArrBySegment.Sum(s => s.Arr), figures.ArrBySegment.Sum(s => s.Accounts),
+            figures.ActiveProducts, figures.Trend, figures.ArrBySegment);
+    }
+
+    private static async Task<Figures> ComputeAsync(CohortDbContext db, Organization org, IReadOnlyList<LocalMonth> calendar, DateTime[] boundaries,
+        OrderStatus[] statuses, DateTime asOf, int months, CancellationToken cancellationToken)
+    {
         var qualifying = db.Orders.AsNoTracking().Where(o => statuses.Contains(o.Status));
         var totals = await qualifying
             .Where(PeriodBuckets.Within<Order>(o => o.PlacedAt, boundaries))
@@ -82,8 +107,7 @@ public sealed class OverviewService(IDbContextFactory<CohortDbContext> dbFactory
             .ToList();
         var activeProducts = await db.Products.CountAsync(p => p.IsActive, cancellationToken);
 
-        return new OverviewModel(org.Name, org.Currency, org.TimeZone,
-            arrBySegment.Sum(s => s.Arr), arrBySegment.Sum(s => s.Accounts), activeProducts, trend, arrBySegment);
+        return new Figures(trend, arrBySegment, activeProducts);
     }
 }
 
@@ -92,6 +116,7 @@ public static class OverviewExtensions
     public static IServiceCollection AddOverview(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CohortAnswerCache>();
         services.AddScoped<OverviewService>();
         return services;
     }
