@@ -39,6 +39,9 @@ public static class DataServiceCollectionExtensions
     /// to <c>Columnar:Directory</c>, by default a directory beside the SQLite file (<c>app.db.columnar/</c>) or, for
     /// PostgreSQL, under the temp directory (one per connection string): a derived store, rebuilt from the primary.
     /// </summary>
+    private static string ShortHash(string text) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+
     public static IServiceCollection AddColumnarStore(this IServiceCollection services, IConfiguration configuration)
     {
         if (string.Equals(configuration["Columnar:Enabled"], "false", StringComparison.OrdinalIgnoreCase)) return services;
@@ -52,8 +55,10 @@ public static class DataServiceCollectionExtensions
                 : null;
             directory = !string.IsNullOrEmpty(dataSource) && dataSource != ":memory:" && !dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
                 ? Path.GetFullPath(dataSource) + ".columnar"
-                : Path.Combine(Path.GetTempPath(), "cohortdashboard-columnar",
-                    Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(connectionString ?? "")))[..16]);
+                // One directory per instance as well: DuckDB locks its files per process, and instances sharing one
+                // would replace each other's files and rebuild in turn. A named instance keeps its store across restarts.
+                : Path.Combine(Path.GetTempPath(), "cohortdashboard-columnar", ShortHash(connectionString ?? ""),
+                    ShortHash(configuration["Instances:Name"] is { Length: > 0 } instance ? instance : $"process-{Environment.ProcessId}"));
         }
         services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId => DatabaseInitializer.CreateOrgContext(sp, orgId),
             sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>()));

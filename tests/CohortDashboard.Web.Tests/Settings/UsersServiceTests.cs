@@ -74,6 +74,18 @@ public sealed class UsersServiceTests(SeededApp app) : IClassFixture<SeededApp>
 
         var alone = await DemoteAsync(org.AdminSubject);
         await AddMemberAsync(org, second, UserRole.Admin);
+        await org.WithScopeAsync(app.Factory, async sp =>
+        {
+            // An open session of the admin about to be demoted: its ticket still says admin.
+            await using var system = DatabaseInitializer.CreateSystemContext(sp);
+            var at = new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc);
+            system.AuthSessions.Add(new AuthSession
+            {
+                Id = $"session-{org.Id}", OrgId = org.Id, Subject = org.AdminSubject, Ticket = [1], CreatedAt = at, LastSeenAt = at,
+                ExpiresAt = at.AddYears(10), AbsoluteExpiresAt = at.AddYears(10),
+            });
+            return await system.SaveChangesAsync(Ct);
+        });
         var withSecond = await DemoteAsync(org.AdminSubject);
         var lastAgain = await DemoteAsync(second);
 
@@ -89,5 +101,12 @@ public sealed class UsersServiceTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal(UserRole.Analyst, role);
         Assert.Equal((org.AdminSubject, org.AdminSubject), (audit.Actor, audit.TargetId));
         Assert.Equal("""{"role":"admin"}""", audit.Before);
+        // The demotion ended the open session, so the old role's ticket cannot be used any more.
+        var sessions = await org.WithScopeAsync(app.Factory, async sp =>
+        {
+            await using var system = DatabaseInitializer.CreateSystemContext(sp);
+            return await system.AuthSessions.CountAsync(s => s.OrgId == org.Id && s.Subject == org.AdminSubject, Ct);
+        });
+        Assert.Equal(0, sessions);
     }
 }

@@ -1,3 +1,4 @@
+using CohortDashboard.Web.Features.Auth.Sessions;
 using System.Text.Json;
 using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
@@ -23,7 +24,7 @@ public sealed record RoleChangeResult(string? Error)
 /// Admin → Users: who can sign in to the current org, from its memberships and its sign-in audit rows (written by the
 /// session store at every sign-in, so first and last sign-in need no table of their own).
 /// </summary>
-public sealed class UsersService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock)
+public sealed class UsersService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, AuthSessionStore sessions)
 {
     public const string SignedInAction = "user.signed_in";
     public const string RoleChangedAction = "user.role_changed";
@@ -66,7 +67,7 @@ public sealed class UsersService(IDbContextFactory<CohortDbContext> dbFactory, T
 
     /// <summary>
     /// Gives a local user another role (audited). Refused for provider users (the token sets their role) and when it
-    /// would leave the org without a local admin. Takes effect at the user's next sign-in.
+    /// would leave the org without a local admin. Ends the user's open sessions, so the new role applies at once.
     /// </summary>
     public async Task<RoleChangeResult> ChangeRoleAsync(Actor actor, string subject, string role, CancellationToken ct)
     {
@@ -83,8 +84,11 @@ public sealed class UsersService(IDbContextFactory<CohortDbContext> dbFactory, T
         var before = membership.Role.ToWire();
         membership.Role = newRole;
         db.AuditEvents.Add(AuditRecord.Create(actor.Subject, clock.GetUtcNow().UtcDateTime, RoleChangedAction, "user", subject,
-            new { role = before }, new { role }));
+            new { role = before }, new { role, sessions_ended = true }));
         await db.SaveChangesAsync(ct);
+        // The role lives in the session's ticket: ending the user's sessions makes the change take effect now (a
+        // demoted admin must not keep admin rights until the session expires); they sign in again with the new role.
+        await sessions.RemoveAllAsync(membership.OrgId, subject, ct);
         return RoleChangeResult.Done;
     }
 
