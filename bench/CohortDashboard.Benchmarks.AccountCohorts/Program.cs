@@ -12,6 +12,7 @@ using CohortDashboard.Data;
 using CohortDashboard.Data.Model;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Web.Features.AccountCohorts;
+using CohortDashboard.Web.Features.Cohorts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,8 +28,11 @@ var runs = BenchDatabase.Option(args, "--runs") is { } r ? int.Parse(r, CultureI
 var configuration = BenchDatabase.Configuration(path);
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole())
+    .AddSingleton(configuration)
     .AddCohortDatabase(configuration)
+    .AddCohorts(configuration)
     .AddAccountCohorts()
+    .AddBenchJobLeases("account-cohorts-bench")
     .BuildServiceProvider();
 
 await DatabaseInitializer.MigrateAsync(services);

@@ -30,6 +30,7 @@ var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole().AddFilter("Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("BENCH_SQL") == "1" ? LogLevel.Information : LogLevel.Warning))
     .AddCohortDatabase(configuration)
     .AddExpansion()
+    .AddBenchJobLeases("expansion-bench")
     .BuildServiceProvider();
 
 await DatabaseInitializer.MigrateAsync(services);

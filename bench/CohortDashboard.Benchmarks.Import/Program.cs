@@ -1,3 +1,4 @@
+using CohortDashboard.Benchmarks;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -38,6 +39,7 @@ services.AddLogging();
 services.AddCohortDatabase(configuration);
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<OrgJobs>();
+services.AddBenchJobLeases("import-bench");
 services.AddScoped<ImportService>();
 await using var provider = services.BuildServiceProvider();
 await DatabaseInitializer.MigrateAsync(provider);

@@ -40,9 +40,7 @@ var services = new ServiceCollection()
     .AddCohorts(configuration)
     .AddAccountCohorts()
     // The job exclusion AccountCohortService is built with (reads never take a lease).
-    .AddSingleton(new InstanceIdentity("pages-bench"))
-    .AddSingleton(new JobLeaseOptions(TimeSpan.FromSeconds(JobLeases.DefaultLeaseSeconds)))
-    .AddSingleton<JobLeases>()
+    .AddBenchJobLeases("pages-bench")
     .BuildServiceProvider();
 
 await DatabaseInitializer.MigrateAsync(services);
