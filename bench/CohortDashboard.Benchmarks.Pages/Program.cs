@@ -48,7 +48,7 @@ long orgId;
 await using (var system = DatabaseInitializer.CreateSystemContext(services))
     orgId = await system.Organizations.Where(o => o.PixelId == "demo-pixel").Select(o => o.Id).SingleAsync();
 Console.WriteLine($"database {BenchDatabase.Describe(path)}: demo org {orgId}; {runs} warm runs per step; answer cache {(args.Contains("--no-cache") ? "off" : "on")}; {Environment.ProcessorCount} cores; " +
-                  $"load average {LoadAverage()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                  $"load average {LoadAverage()}; {services.GetRequiredService<TimeProvider>().GetUtcNow():yyyy-MM-dd HH:mm} UTC");
 
 var steps = new List<(string Name, Func<IServiceProvider, Task<string>> Run)>
 {

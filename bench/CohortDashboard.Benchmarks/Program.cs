@@ -49,9 +49,11 @@ ServiceProvider Services(bool cache)
 await using var provider = Services(cache: false);
 await using var cachedProvider = Services(cache: true);
 await DatabaseInitializer.MigrateAsync(provider);
+// The app's own clock (the one its services are built with), so the standalone query asks about the same "today".
+var clock = provider.GetRequiredService<TimeProvider>();
 
 Console.WriteLine($"database {file} ({new FileInfo(file).Length / 1024 / 1024} MiB), {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
-                  $"load average {LoadAverage()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                  $"load average {LoadAverage()}, {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
 ColumnarStore? store = null;
 await using (var db = DatabaseInitializer.CreateOrgContext(provider, orgId))
 {
@@ -150,7 +152,7 @@ Func<Task> Standalone(string? zoneId, string? source, bool money) => async () =>
 {
     var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId ?? "America/New_York");
     var calendar = new CohortDashboard.Analytics.Cohorts.PeriodCalendar(Granularity.Month, zone);
-    var today = CohortDashboard.Analytics.Periods.LocalCalendar.LocalDate(DateTime.UtcNow, zone);
+    var today = CohortDashboard.Analytics.Periods.LocalCalendar.LocalDate(clock.GetUtcNow().UtcDateTime, zone);
     var last = calendar.IndexOf(today);
     var bounds = string.Join(", ", Enumerable.Range(last - 11 - 120, 132).Select(p => $"({p}, {calendar.StartUtc(p).Ticks})"));
     var end = CohortDashboard.Analytics.Periods.LocalCalendar.LocalMidnightToUtc(today.AddDays(1), zone).Ticks;

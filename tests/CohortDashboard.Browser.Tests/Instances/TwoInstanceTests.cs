@@ -180,10 +180,11 @@ public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<Two
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // A wait, not a date: a stopwatch, which no moved clock can shorten or stretch.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not become true within 30 s.");
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("The condition did not become true within 30 s.");
             await Task.Delay(100, Ct);
         }
     }
