@@ -42,7 +42,20 @@ internal static class MudUi
     public static async Task ConfirmAsync(IPage page)
     {
         var yes = page.Locator("[data-testid='confirm-yes']");
-        await yes.ClickAsync();
-        await Assertions.Expect(yes).ToHaveCountAsync(0);
+        // A click that lands while the dialog is still opening (its circuit busy) can be lost on a loaded machine:
+        // click again, a few times, until the dialog has closed.
+        for (var attempt = 1; ; attempt++)
+        {
+            await yes.ClickAsync();
+            try
+            {
+                await Assertions.Expect(yes).ToHaveCountAsync(0, new() { Timeout = attempt < 3 ? 5_000 : 20_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                if (await yes.CountAsync() == 0) return;
+            }
+        }
     }
 }
