@@ -28,6 +28,12 @@ public sealed record CohortFactRequest(
     /// <summary>The filter <see cref="OrderFilter"/> was translated from, for the columnar store's own translation.</summary>
     public Analytics.Filters.FilterNode? OrderFilterNode { get; init; }
 
+    /// <summary>
+    /// Leave out customers whose first qualifying order precedes <see cref="FirstPeriod"/>: a cohort matrix ignores them,
+    /// so a source may skip them (per-customer exports still see them, as period FirstPeriod − 1).
+    /// </summary>
+    public bool OnlyAcquiredInRange { get; init; }
+
     /// <summary>The context <see cref="OrderFilterNode"/> is translated in (account and cohort leaves, qualifying statuses).</summary>
     public Filters.FilterTranslationContext? FilterContext { get; init; }
 }

@@ -67,7 +67,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
 
         var accumulator = new CohortAccumulator(frame.FirstCohort, frame.LastCohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets);
         var groups = await GroupsAsync(db, frame, query, ct);
-        var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney) };
+        var request = await RequestAsync(db, frame, query, ct) with { NeedsMoney = measures.Any(NeedsMoney), OnlyAcquiredInRange = true };
         var path = await CohortFactSource.ReadAsync(db, request, Feed(accumulator, groups), columnar, ct);
         var analyses = measures.Select(m => CohortMatrixBuilder.Build(accumulator, frame.Calendar, m, query.RetentionMode,
             frame.Org.Settings.AnomalyMinCohortSize)).ToList();
@@ -120,7 +120,7 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         var accumulator = new CohortAccumulator(cohort, cohort, frame.Calendar.IndexOf(frame.AsOf), frame.Offsets,
             new CohortCellSelector(group, cohort, offset));
         var groups = await GroupsAsync(db, frame, query, ct);
-        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct) with { FirstPeriod = cohort, NeedsMoney = true }, Feed(accumulator, groups), columnar, ct);
+        await CohortFactSource.ReadAsync(db, await RequestAsync(db, frame, query, ct) with { FirstPeriod = cohort, NeedsMoney = true, OnlyAcquiredInRange = true }, Feed(accumulator, groups), columnar, ct);
 
         var members = accumulator.DrilledCustomers
             .Where(c => c.CountsIn(query.Measure, query.RetentionMode, offset))
