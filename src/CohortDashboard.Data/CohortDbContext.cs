@@ -38,8 +38,6 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OrgMembership> OrgMemberships => Set<OrgMembership>();
-    public DbSet<CustomerFact> CustomerFacts => Set<CustomerFact>();
-    public DbSet<CohortFactBuild> CohortFactBuilds => Set<CohortFactBuild>();
     public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<ApiKeyQuotaCounter> ApiKeyQuotaCounters => Set<ApiKeyQuotaCounter>();
@@ -67,6 +65,7 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             org.HasIndex(o => o.PixelId).IsUnique();
             // Added by a later migration to a table with rows (see the settings below).
             org.Property(o => o.DataVersion).HasDefaultValue(0L);
+            org.Property(o => o.OrdersVersion).HasDefaultValue(0L);
             org.HasIndex(o => new { o.TerminaGroupId, o.TerminaDealId }).IsUnique();
             org.OwnsOne(o => o.Settings, settings =>
             {
@@ -197,27 +196,6 @@ public sealed class CohortDbContext(DbContextOptions<CohortDbContext> options, O
             membership.HasIndex(m => m.Subject).IsUnique();
             membership.HasIndex(m => new { m.OrgId, m.Role });
             OwnedByOrg(membership);
-        });
-
-        modelBuilder.Entity<CustomerFact>(fact =>
-        {
-            fact.ToTable("customer_facts");
-            // Key order = read order: one org's facts of a grain stream account by account, period by period, unsorted.
-            fact.HasKey(f => new { f.OrgId, f.Grain, f.AccountId, f.Period, f.Status });
-            fact.Property(f => f.Grain).HasConversion<int>();
-            fact.Property(f => f.Status).HasConversion<int>();
-            // Retention and counts read only these columns: an index-only scan, about 4× faster than the table on SQLite.
-            fact.HasIndex(f => new { f.OrgId, f.Grain, f.AccountId, f.Period, f.Status, f.Orders }).HasDatabaseName("ix_customer_facts_counts");
-            fact.HasOne<Account>().WithMany().HasForeignKey(f => f.AccountId).OnDelete(DeleteBehavior.Cascade);
-            OwnedByOrg(fact);
-        });
-
-        modelBuilder.Entity<CohortFactBuild>(build =>
-        {
-            build.ToTable("cohort_fact_builds");
-            build.HasKey(b => b.OrgId);
-            build.Property(b => b.TimeZone).HasMaxLength(64);
-            OwnedByOrg(build);
         });
 
         modelBuilder.Entity<AuthSession>(session =>

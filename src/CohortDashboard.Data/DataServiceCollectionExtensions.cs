@@ -60,8 +60,10 @@ public static class DataServiceCollectionExtensions
                 : Path.Combine(Path.GetTempPath(), "cohortdashboard-columnar", ShortHash(connectionString ?? ""),
                     ShortHash(configuration["Instances:Name"] is { Length: > 0 } instance ? instance : $"process-{Environment.ProcessId}"));
         }
+        var memoryLimit = int.TryParse(configuration["Columnar:MemoryLimitMegabytes"], System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes >= 64 ? megabytes : 512;
         services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId => DatabaseInitializer.CreateOrgContext(sp, orgId),
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>(), memoryLimit));
         return services;
     }
 

@@ -72,8 +72,8 @@ public sealed class ImportPanelTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(steps).ToHaveCountAsync(4, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-testid='recompute-step'][data-state='done']")).ToHaveCountAsync(4, new() { Timeout = 60_000 });
         var names = await steps.AllTextContentsAsync();
-        Assert.Equal(["Cohort facts", "Account cohorts", "Product affinity", "Expansion signals"],
-            names.Select(n => new[] { "Cohort facts", "Account cohorts", "Product affinity", "Expansion signals" }.First(n.Contains)).ToArray());
+        Assert.Equal(["Columnar store", "Account cohorts", "Product affinity", "Expansion signals"],
+            names.Select(n => new[] { "Columnar store", "Account cohorts", "Product affinity", "Expansion signals" }.First(n.Contains)).ToArray());
         if (Environment.GetEnvironmentVariable("CD_SCREENSHOTS") is { } dir)
             await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "admin-import.png"), FullPage = true });
 

@@ -1,4 +1,3 @@
-using CohortDashboard.Data.Cohorts;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Model;
 
@@ -61,12 +60,6 @@ public sealed class SeededDatabaseFixture : IAsyncLifetime
             db.JobLeases.Add(new JobLease { OrgId = orgId, Job = "test", Holder = "test/1", State = "done", StartedAt = at, ExpiresAt = at });
         }
         await db.SaveChangesAsync();
-
-        foreach (var orgId in new[] { DemoDataGenerator.NorthwindOrgId, DemoDataGenerator.ContosoOrgId })
-        {
-            await using var orgDb = Database.For(orgId);
-            await CustomerFacts.RebuildAsync(orgDb);
-        }
     }
 
     public ValueTask DisposeAsync()

@@ -39,8 +39,8 @@ public sealed record CohortFactRequest(
 }
 
 /// <summary>Which storage a cohort query read, and why (shown on the page and in benchmarks).</summary>
-public sealed record CohortFactPath(bool UsesFacts, string Reason, bool UsesColumnar = false)
+public sealed record CohortFactPath(string Reason, bool UsesColumnar = false)
 {
-    /// <summary>A short name: facts, columnar or orders.</summary>
-    public string Name => UsesFacts ? "facts" : UsesColumnar ? "columnar" : "orders";
+    /// <summary>A short name: columnar or orders.</summary>
+    public string Name => UsesColumnar ? "columnar" : "orders";
 }

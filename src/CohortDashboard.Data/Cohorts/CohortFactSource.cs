@@ -8,15 +8,14 @@ namespace CohortDashboard.Data.Cohorts;
 
 /// <summary>
 /// Feeds a cohort query's per-(customer, period) facts to a sink, customer by customer in period order, without ever
-/// holding all orders: the aggregation runs in SQL. Two paths give identical numbers:
+/// holding all orders: the aggregation runs in the database. Two paths give identical numbers:
 /// <list type="bullet">
-/// <item><b>Facts</b> (<see cref="CustomerFact"/>): queries in the org's timezone with account-level filters only, when
-/// the facts were built in that timezone and hold nothing after the as-of date. Month, quarter and year cohorts read
-/// month-grain rows, day and week cohorts day-grain rows: a plain ordered scan of narrow integer rows (no GROUP BY,
-/// which is what costs on SQLite); statuses and grains are folded into periods here.</item>
-/// <item><b>Orders</b>: everything else (another timezone, order-level filters, an as-of date inside the facts' range,
-/// facts not built). Orders are bucketed in SQL by comparing UTC instants with the local period
-/// boundaries (<see cref="PeriodBuckets"/>), so it is exact on SQLite, which has no timezone functions.</item>
+/// <item><b>Columnar</b>: this instance's DuckDB copy of the org's orders (<see cref="Columnar.ColumnarStore"/>), for
+/// every question — any timezone, granularity, as-of date, setting and filter. A query that finds the store behind
+/// the primary waits for its refresh (seconds), which is sooner than the orders path would answer.</item>
+/// <item><b>Orders</b>: the primary database itself, when there is no store (disabled, or its build failed or is late).
+/// Orders are bucketed in SQL by comparing UTC instants with the local period boundaries (<see cref="PeriodBuckets"/>),
+/// so it is exact on SQLite, which has no timezone functions.</item>
 /// </list>
 /// </summary>
 public static class CohortFactSource
@@ -24,109 +23,38 @@ public static class CohortFactSource
     // Orders are grouped by one integer key (account id × stride + bucket) because EF groups reliably on a scalar.
     internal const long BucketStride = 1_000_000;
 
-    public static async Task<CohortFactPath> ChoosePathAsync(CohortDbContext db, CohortFactRequest request, CancellationToken ct)
-    {
-        if (request.OrderFilter is not null)
-            return new(false, "order-level filters are applied to orders");
-        var build = await db.CohortFactBuilds.AsNoTracking().FirstOrDefaultAsync(ct);
-        if (build is null)
-            return new(false, "cohort facts have not been built for this organization");
-        if (!string.Equals(build.TimeZone, request.Calendar.Zone.Id, StringComparison.Ordinal))
-            return new(false, $"cohort facts are in {build.TimeZone}, the query in {request.Calendar.Zone.Id}");
-        if (build.LatestEventAt is { } latest && latest >= request.AsOfEndUtc)
-            return new(false, "the as-of date is inside the facts' range");
-        return new(true, $"{GrainFor(request.Calendar.Granularity).ToString().ToLowerInvariant()} facts built {build.BuiltAt:yyyy-MM-dd HH:mm} UTC");
-    }
+    /// <summary>How long a query waits for the columnar store's refresh before it reads the primary's orders instead.</summary>
+    public static readonly TimeSpan DefaultStoreWait = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reads facts by the path <see cref="ChoosePathAsync"/> picks and hands each customer's to <paramref name="sink"/>.</summary>
-    /// <remarks>
-    /// With a <paramref name="columnar"/> store, what would read orders reads the store instead when it holds the org's
-    /// current data version; otherwise orders are read and the store's rebuild is started in the background.
-    /// </remarks>
-    public static Task<CohortFactPath> ReadAsync(CohortDbContext db, CohortFactRequest request,
-        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct) => ReadAsync(db, request, sink, null, ct);
-
-    /// <inheritdoc cref="ReadAsync(CohortDbContext, CohortFactRequest, Action{long, IReadOnlyList{CohortFact}}, CancellationToken)"/>
+    /// <summary>
+    /// Reads <paramref name="request"/>'s facts and hands each customer's to <paramref name="sink"/>: from the
+    /// <paramref name="columnar"/> store when it holds (or, within <paramref name="storeWait"/>, comes to hold) the org's
+    /// current orders, otherwise from the primary's orders. Returns the path taken.
+    /// </summary>
     public static async Task<CohortFactPath> ReadAsync(CohortDbContext db, CohortFactRequest request,
-        Action<long, IReadOnlyList<CohortFact>> sink, Columnar.ColumnarStore? columnar, CancellationToken ct)
+        Action<long, IReadOnlyList<CohortFact>> sink, Columnar.ColumnarStore? columnar, CancellationToken ct, TimeSpan? storeWait = null)
     {
-        var path = await ChoosePathAsync(db, request, ct);
-        if (path.UsesFacts)
-        {
-            await ReadFromFactsAsync(db, request, sink, ct);
-            return path;
-        }
         if (columnar is not null && db.Scope.OrgId is { } orgId && (request.OrderFilter is null || request.OrderFilterNode is not null))
         {
-            var version = await OrgDataVersion.CurrentAsync(db, ct);
-            await using var duck = columnar.TryOpen(orgId, version);
+            var version = await OrgDataVersion.OrdersAsync(db, ct);
+            var duck = columnar.TryOpen(orgId, version);
+            if (duck is null)
+            {
+                await columnar.WaitForRefreshAsync(orgId, storeWait ?? DefaultStoreWait, ct);
+                // The primary may have moved on meanwhile; only a store at the version read above is used.
+                duck = columnar.TryOpen(orgId, version);
+            }
             if (duck is not null)
             {
-                await Columnar.ColumnarFactSource.ReadAsync(duck, db, request, sink, ct);
-                return new CohortFactPath(false, $"columnar store at data version {version} ({path.Reason})", UsesColumnar: true);
+                await using (duck)
+                    await Columnar.ColumnarFactSource.ReadAsync(duck, db, request, sink, ct);
+                return new CohortFactPath($"columnar store at orders version {version}", UsesColumnar: true);
             }
-            _ = columnar.RefreshInBackground(orgId);
+            await ReadFromOrdersAsync(db, request, sink, ct);
+            return new CohortFactPath("orders: the columnar store is not ready");
         }
         await ReadFromOrdersAsync(db, request, sink, ct);
-        return path;
-    }
-
-    private static FactGrain GrainFor(Granularity granularity) =>
-        granularity is Granularity.Day or Granularity.Week ? FactGrain.Day : FactGrain.Month;
-
-    /// <summary>Reads from <see cref="CustomerFact"/> rows; exact only when <see cref="ChoosePathAsync"/> allows it.</summary>
-    public static async Task ReadFromFactsAsync(CohortDbContext db, CohortFactRequest request,
-        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
-    {
-        var statuses = request.QualifyingStatuses.ToList();
-        var grain = GrainFor(request.Calendar.Granularity);
-        var asOf = CustomerFacts.PeriodOf(grain, request.AsOfDate);
-        var money = request.NeedsMoney;
-        var facts = db.CustomerFacts.AsNoTracking().Where(f => f.Grain == grain && statuses.Contains(f.Status) && f.Period <= asOf);
-        if (request.AccountFilter is not null)
-        {
-            var accounts = db.Accounts.AsNoTracking().Where(request.AccountFilter).Select(a => a.Id);
-            facts = facts.Where(f => accounts.Contains(f.AccountId));
-        }
-        var byRefundDate = !request.Settings.RefundsOnOrderDate;
-        // Rows holding only refunds dated in a period carry nothing unless refunds are counted by refund date.
-        if (!(money && byRefundDate)) facts = facts.Where(f => f.Orders > 0);
-        // Retention and counts need no money: leaving those columns out halves what is read.
-        var ordered = facts.OrderBy(f => f.AccountId).ThenBy(f => f.Period);
-        var query = money
-            ? ordered.Select(f => new { f.AccountId, f.Period, f.Orders, f.Gross, f.Discounts, Refunds = byRefundDate ? f.RefundsByRefundDate : f.RefundsByOrderDate, f.Cogs, f.Shipping, f.Fees })
-                .Cast<object>()
-            : ordered.Select(f => new { f.AccountId, f.Period, f.Orders }).Cast<object>();
-
-        // EF's per-row materialisation costs several times the SQLite read itself at this row count, so the command EF
-        // generates (filters, parameters and all) is executed and read by column ordinal here.
-        await using var command = query.CreateDbCommand();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var folder = new CustomerFolder(request.FirstPeriod, sink);
-            int lastFactPeriod = int.MinValue, lastPeriod = 0;
-            while (await reader.ReadAsync(ct))
-            {
-                var factPeriod = reader.GetInt32(1);
-                if (factPeriod != lastFactPeriod)
-                {
-                    lastFactPeriod = factPeriod;
-                    lastPeriod = request.Calendar.IndexOf(CustomerFacts.StartOf(grain, factPeriod));
-                }
-                if (money)
-                    folder.Add(reader.GetInt64(0), lastPeriod, reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-                        reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
-                else
-                    folder.Add(reader.GetInt64(0), lastPeriod, reader.GetInt32(2), 0, 0, 0, 0, 0, 0);
-            }
-            folder.Flush();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return new CohortFactPath(columnar is null ? "orders: the columnar store is disabled" : "orders: the query cannot use the columnar store");
     }
 
     /// <summary>Reads from orders, bucketing and aggregating in SQL; always exact.</summary>

@@ -15,12 +15,16 @@ namespace CohortDashboard.Data.Columnar;
 /// whole ten-thousandths, <c>orders.customer_type</c> is the account's first qualifying order. Account and cohort
 /// leaves are not translated here: <see cref="FilterExpressions.ForAccounts"/> evaluates each in the primary database
 /// (one definition of their meaning) and the store tests the order's account against the ids, in a temporary table.
-/// Values travel as parameters, never as SQL text.
+/// Values travel as parameters (a long list as one list parameter), never as SQL text.
 /// </summary>
 internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
 {
-    private readonly List<(string Table, List<long> Ids)> _accountSets = [];
-    private readonly string _prefix = "acct_" + Guid.NewGuid().ToString("N")[..12] + "_";
+    // Every account set travels in one temporary table, numbered by set: a table per set would cost a block per set.
+    private readonly List<List<long>> _accountSets = [];
+    private readonly string _table = "account_sets_" + Guid.NewGuid().ToString("N")[..12];
+    // Longer value lists go as one list parameter each: thousands of parameters in IN lists cost DuckDB hundreds of MiB
+    // to plan and run (the largest filter allowed did not fit its 256 MiB).
+    private const int InlineValues = 16;
     private bool _needsFirstOrders;
 
     public IReadOnlyList<int> Statuses { get; } = statuses;
@@ -58,9 +62,9 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
     {
         var matching = FilterExpressions.ForAccounts(condition, context);
         var ids = await db.Accounts.AsNoTracking().Where(matching).Select(a => a.Id).ToListAsync(ct);
-        var table = _prefix + _accountSets.Count.ToString(CultureInfo.InvariantCulture);
-        _accountSets.Add((table, ids));
-        return $"(o.account_id IN (SELECT id FROM {table}))";
+        var set = _accountSets.Count.ToString(CultureInfo.InvariantCulture);
+        _accountSets.Add(ids);
+        return $"(o.account_id IN (SELECT id FROM {_table} WHERE set_no = {set}))";
     }
 
     private string OrderCondition(FilterCondition condition) => condition.Field switch
@@ -80,8 +84,10 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
     {
         if (condition.Op == FilterOperator.Contains)
             return $"coalesce(contains(lower({column}), {Parameter(condition.Value.AsString().ToLowerInvariant())}), false)";
-        var values = condition.Value.AsStrings().Distinct(StringComparer.Ordinal).Select(v => Parameter(v)).ToList();
-        var matches = $"coalesce({column} IN ({string.Join(", ", values)}), false)";
+        var distinct = condition.Value.AsStrings().Distinct(StringComparer.Ordinal).ToList();
+        var matches = distinct.Count > InlineValues
+            ? $"coalesce(list_contains({Parameter(distinct)}, {column}), false)"
+            : $"coalesce({column} IN ({string.Join(", ", distinct.Select(v => Parameter(v)))}), false)";
         return condition.Op is FilterOperator.NotEqual or FilterOperator.NotIn ? $"(NOT {matches})" : matches;
     }
 
@@ -98,8 +104,10 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
         var scaled = condition.Value.AsNumbers().Select(n => Math.Clamp(n, -MaxOperand, MaxOperand) * FactMoney.Scale).ToList();
         if (condition.Op is FilterOperator.In or FilterOperator.NotIn)
         {
-            var whole = scaled.Where(n => n == decimal.Truncate(n)).Distinct().Select(n => Parameter((long)n)).ToList();
-            var any = whole.Count == 0 ? "false" : $"({units} IN ({string.Join(", ", whole)}))";
+            var whole = scaled.Where(n => n == decimal.Truncate(n)).Distinct().Select(n => (long)n).ToList();
+            var any = whole.Count == 0 ? "false"
+                : whole.Count > InlineValues ? $"list_contains({Parameter(whole)}, {units})"
+                : $"({units} IN ({string.Join(", ", whole.Select(n => Parameter(n)))}))";
             return condition.Op == FilterOperator.NotIn ? $"(NOT {any})" : any;
         }
         var value = scaled[0];
@@ -183,26 +191,23 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
         }
     }
 
-    /// <summary>Creates the temporary tables of account ids the predicate reads (per connection, dropped after).</summary>
+    /// <summary>Creates the temporary table of account ids the predicate reads (per connection, dropped after).</summary>
     public Task CreateAccountSetsAsync(DuckDBConnection duck, CancellationToken ct)
     {
-        foreach (var (table, ids) in _accountSets)
+        if (_accountSets.Count == 0) return Task.CompletedTask;
+        ColumnarStore.Execute(duck, $"CREATE TEMP TABLE {_table} (set_no INTEGER, id BIGINT)");
+        using var appender = duck.CreateAppender("temp", "main", _table);
+        for (var set = 0; set < _accountSets.Count; set++)
         {
             ct.ThrowIfCancellationRequested();
-            ColumnarStore.Execute(duck, $"CREATE TEMP TABLE {table} (id BIGINT)");
-            // Ids are integers read from the primary: plain literals, in statements of bounded size.
-            foreach (var chunk in ids.Chunk(5_000))
-            {
-                var values = new StringBuilder($"INSERT INTO {table} VALUES ");
-                values.AppendJoin(", ", chunk.Select(id => string.Create(CultureInfo.InvariantCulture, $"({id})")));
-                ColumnarStore.Execute(duck, values.ToString());
-            }
+            foreach (var id in _accountSets[set]) appender.CreateRow().AppendValue(set).AppendValue(id).EndRow();
         }
+        appender.Close();
         return Task.CompletedTask;
     }
 
     public void DropAccountSets(DuckDBConnection duck)
     {
-        foreach (var (table, _) in _accountSets) ColumnarStore.Execute(duck, $"DROP TABLE IF EXISTS {table}");
+        if (_accountSets.Count > 0) ColumnarStore.Execute(duck, $"DROP TABLE IF EXISTS {_table}");
     }
 }

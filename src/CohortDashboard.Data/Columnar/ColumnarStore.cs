@@ -11,14 +11,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CohortDashboard.Data.Columnar;
 
 /// <summary>What one build of an org's columnar store read and wrote.</summary>
-public sealed record ColumnarBuildResult(long OrgId, long DataVersion, long Orders, long Bytes, TimeSpan Elapsed);
+public sealed record ColumnarBuildResult(long OrgId, long OrdersVersion, long Orders, long Bytes, TimeSpan Elapsed);
 
 /// <summary>
 /// This app instance's columnar copy (DuckDB) of each org's orders, derived from the primary database and rebuildable
-/// at any time. One file per org and <see cref="Organization.DataVersion"/>: a build writes <c>….building</c> and
-/// renames it into place only when complete, so a reader never sees half a refresh and a crash mid-build leaves the
-/// previous file as it was. A store whose version is not the primary's is never read (queries use the primary until
-/// the rebuild it triggers is done), so answers are never stale.
+/// at any time; every cohort query reads it (<see cref="Cohorts.CohortFactSource"/>). One file per org and
+/// <see cref="Organization.OrdersVersion"/>: a build writes <c>….building</c> and renames it into place only when
+/// complete, so a reader never sees half a refresh and a crash mid-build leaves the previous file as it was. A store
+/// whose version is not the primary's is never read, and neither is a file left by an earlier run until a build has
+/// checked it against the primary (a database recreated at the same path starts again at version 0), so answers are
+/// never stale.
 /// </summary>
 public sealed class ColumnarStore : IDisposable
 {
@@ -28,38 +30,53 @@ public sealed class ColumnarStore : IDisposable
     private readonly ConcurrentDictionary<long, Task> _builds = new();
     private readonly SemaphoreSlim _buildTurn = new(1, 1);
 
-    /// <summary>The file an org's store is read from, and a connection that keeps its database open while current.</summary>
-    private sealed record Current(long Version, string Path, DuckDBConnection Keeper);
+    /// <summary>
+    /// The file an org's store is read from, a connection that keeps its database open while current, and whether this
+    /// process has checked it against the primary (built it, or compared a file of an earlier run).
+    /// </summary>
+    private sealed record Current(long Version, string Path, DuckDBConnection Keeper, bool Checked);
 
     private readonly Func<long, CohortDbContext> _openOrgContext;
+    private readonly int _memoryLimitMegabytes;
 
     /// <param name="directory">Where the files live (created if missing).</param>
     /// <param name="openOrgContext">An org-scoped context of the primary, for background builds.</param>
     /// <param name="logger">Build and fallback messages.</param>
-    public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null)
+    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
+    public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
+        int memoryLimitMegabytes = 512)
     {
         _openOrgContext = openOrgContext;
         _directory = System.IO.Path.GetFullPath(directory);
         _logger = logger ?? NullLogger<ColumnarStore>.Instance;
+        _memoryLimitMegabytes = memoryLimitMegabytes;
         Directory.CreateDirectory(_directory);
     }
 
-    /// <summary>The file of org <paramref name="orgId"/>'s store at <paramref name="version"/>.</summary>
-    public string PathOf(long orgId, long version) =>
-        System.IO.Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v{version}.duckdb"));
+    // One spelling per file: DuckDB.NET shares an open database between connections with the same connection string.
+    private string ConnectionStringOf(string path) =>
+        string.Create(CultureInfo.InvariantCulture, $"Data Source={path};memory_limit={_memoryLimitMegabytes}MB");
+
+    /// <summary>The file org <paramref name="orgId"/>'s store is read from, or null when it has none.</summary>
+    public string? PathOf(long orgId) => CurrentOf(orgId)?.Path;
+
+    // Every build writes a file of its own name: a file is never replaced under a reader, and DuckDB.NET, which shares an
+    // open database per connection string, never hands out the database of a replaced file.
+    private string NewPath(long orgId, long version) =>
+        System.IO.Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v{version}-{Guid.NewGuid():N}.duckdb"));
 
     /// <summary>
-    /// A connection to org <paramref name="orgId"/>'s store if it holds exactly <paramref name="version"/>, else null (the
-    /// caller reads the primary and may <see cref="RefreshInBackground"/>). The caller disposes it.
+    /// A connection to org <paramref name="orgId"/>'s store if it holds exactly orders version <paramref name="version"/>
+    /// and has been checked, else null (the caller may <see cref="WaitForRefreshAsync"/>). The caller disposes it.
     /// </summary>
     public DuckDBConnection? TryOpen(long orgId, long version)
     {
         var current = CurrentOf(orgId);
-        if (current is null || current.Version != version) return null;
+        if (current is null || current.Version != version || !current.Checked) return null;
         try
         {
-            // The same file path shares the database instance the keeper holds open (DuckDB.NET's connection manager).
-            var connection = new DuckDBConnection($"Data Source={current.Path}");
+            // The same connection string shares the database instance the keeper holds open (DuckDB.NET's connection manager).
+            var connection = new DuckDBConnection(ConnectionStringOf(current.Path));
             connection.Open();
             return connection;
         }
@@ -80,12 +97,12 @@ public sealed class ColumnarStore : IDisposable
         var newest = Directory.EnumerateFiles(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v*.duckdb"))
             .Select(path => (Path: path, Version: VersionIn(path)))
             .Where(f => f.Version is not null)
-            .OrderByDescending(f => f.Version)
+            .OrderByDescending(f => f.Version).ThenByDescending(f => File.GetLastWriteTimeUtc(f.Path))
             .FirstOrDefault();
         if (newest.Path is null) return null;
         try
         {
-            return Swap(orgId, newest.Version!.Value, newest.Path);
+            return Swap(orgId, newest.Version!.Value, newest.Path, isChecked: false);
         }
         catch (DuckDBException error)
         {
@@ -96,16 +113,23 @@ public sealed class ColumnarStore : IDisposable
 
     private static long? VersionIn(string path)
     {
-        var name = System.IO.Path.GetFileNameWithoutExtension(path);
-        var at = name.LastIndexOf("-v", StringComparison.Ordinal);
-        return at >= 0 && long.TryParse(name.AsSpan(at + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+        // org-{org}-v{version}-{build}.duckdb
+        var parts = System.IO.Path.GetFileNameWithoutExtension(path).Split('-');
+        return parts is [_, _, ['v', .. var digits], _] && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version : null;
     }
 
-    private Current Swap(long orgId, long version, string path)
+    private Current Swap(long orgId, long version, string path, bool isChecked)
     {
-        var keeper = new DuckDBConnection($"Data Source={path}");
+        if (_current.TryGetValue(orgId, out var same) && same.Path == path)
+        {
+            var marked = same with { Checked = isChecked };
+            _current[orgId] = marked;
+            return marked;
+        }
+        var keeper = new DuckDBConnection(ConnectionStringOf(path));
         keeper.Open();
-        var next = new Current(version, path, keeper);
+        var next = new Current(version, path, keeper, isChecked);
         Current? previous = null;
         _current.AddOrUpdate(orgId, next, (_, old) => { previous = old; return next; });
         if (previous is not null && previous.Path != path)
@@ -140,8 +164,25 @@ public sealed class ColumnarStore : IDisposable
         }));
 
     /// <summary>
-    /// Builds the current org's store from <paramref name="db"/> (org-scoped) at the primary's data version, unless the
-    /// store already holds it; the version and the orders are read in one transaction, so they agree.
+    /// Starts (or joins) org <paramref name="orgId"/>'s refresh and waits for it up to <paramref name="timeout"/>: a
+    /// build takes seconds where reading the primary's orders takes far longer at the same size.
+    /// </summary>
+    public async Task WaitForRefreshAsync(long orgId, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await RefreshInBackground(orgId).WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("The columnar store of org {OrgId} was not ready within {Timeout}; reading the primary database.", orgId, timeout);
+        }
+    }
+
+    /// <summary>
+    /// Builds the current org's store from <paramref name="db"/> (org-scoped) at the primary's orders version, unless the
+    /// store already holds it (a file of an earlier run is compared with the primary first); the version and the orders
+    /// are read in one transaction, so they agree. Returns null when nothing was built.
     /// </summary>
     public async Task<ColumnarBuildResult?> BuildAsync(CohortDbContext db, CancellationToken ct, Action? afterFirstRows = null)
     {
@@ -154,28 +195,39 @@ public sealed class ColumnarStore : IDisposable
             return await strategy.ExecuteAsync(async () =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-                var version = await OrgDataVersion.CurrentAsync(db, ct);
-                if (CurrentOf(orgId)?.Version == version) return null;
+                var version = await OrgDataVersion.OrdersAsync(db, ct);
+                var fingerprint = await FingerprintAsync(db, ct);
+                if (CurrentOf(orgId) is { } current && current.Version == version)
+                {
+                    if (current.Checked) return null;
+                    if (FingerprintIn(current.Keeper) == fingerprint)
+                    {
+                        Swap(orgId, version, current.Path, isChecked: true);
+                        return null;
+                    }
+                    _logger.LogInformation("The columnar store file {Path} does not match the primary database; rebuilding it.", current.Path);
+                }
 
-                var path = PathOf(orgId, version);
+                var path = NewPath(orgId, version);
                 var building = path + ".building";
-                TryDelete(building);
-                TryDelete(building + ".wal");
                 long orders;
-                await using (var duck = new DuckDBConnection($"Data Source={building}"))
+                await using (var duck = new DuckDBConnection(ConnectionStringOf(building) + ";preserve_insertion_order=false"))
                 {
                     await duck.OpenAsync(ct);
                     Execute(duck, Schema);
                     orders = await CopyOrdersAsync(db, duck, afterFirstRows, ct);
                     Execute(duck, string.Create(CultureInfo.InvariantCulture,
-                        $"INSERT INTO meta VALUES ({orgId}, {version}, {orders}); CHECKPOINT;"));
+                        $"INSERT INTO meta VALUES ({orgId}, {version}, '{fingerprint}'); CHECKPOINT;"));
                 }
                 // The rename is the commit point: the file under the final name is always complete.
-                File.Move(building, path, overwrite: true);
+                File.Move(building, path);
                 TryDelete(building + ".wal");
-                Swap(orgId, version, path);
+                Swap(orgId, version, path, isChecked: true);
+                // Whatever else this org left here (a build cut short, a file that did not match) is of no use now.
+                foreach (var leftover in Directory.EnumerateFiles(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v*")))
+                    if (!leftover.StartsWith(path, StringComparison.Ordinal)) TryDelete(leftover);
                 var bytes = new FileInfo(path).Length;
-                _logger.LogInformation("Built the columnar store of org {OrgId} at data version {Version}: {Orders} orders, {Bytes} bytes in {Elapsed}",
+                _logger.LogInformation("Built the columnar store of org {OrgId} at orders version {Version}: {Orders} orders, {Bytes} bytes in {Elapsed}",
                     orgId, version, orders, bytes, stopwatch.Elapsed);
                 return new ColumnarBuildResult(orgId, version, orders, bytes, stopwatch.Elapsed);
             });
@@ -186,8 +238,42 @@ public sealed class ColumnarStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// What identifies the org's orders beyond their version: a database recreated at the same path (version 0 again)
+    /// differs in the org's creation instant or in its orders' count, ids, accounts or dates.
+    /// </summary>
+    private static async Task<string> FingerprintAsync(CohortDbContext db, CancellationToken ct)
+    {
+        var created = await db.Organizations.Select(o => o.CreatedAt).SingleAsync(ct);
+        var orders = await db.Orders.GroupBy(o => 1)
+            .Select(g => new
+            {
+                Count = g.LongCount(), MaxId = g.Max(o => o.Id), Accounts = g.Sum(o => o.AccountId),
+                First = g.Min(o => o.PlacedAt), Last = g.Max(o => o.PlacedAt),
+            })
+            .FirstOrDefaultAsync(ct);
+        return orders is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{created.Ticks}:0")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{created.Ticks}:{orders.Count}:{orders.MaxId}:{orders.Accounts}:{orders.First.Ticks}:{orders.Last.Ticks}");
+    }
+
+    private static string? FingerprintIn(DuckDBConnection keeper)
+    {
+        try
+        {
+            using var command = keeper.CreateCommand();
+            command.CommandText = "SELECT fingerprint FROM meta";
+            return command.ExecuteScalar() as string;
+        }
+        catch (DuckDBException)
+        {
+            return null; // a file from before the fingerprint, or damaged: rebuilt
+        }
+    }
+
     private const string Schema = """
-        CREATE TABLE meta (org_id BIGINT, data_version BIGINT, orders BIGINT);
+        CREATE TABLE meta (org_id BIGINT, orders_version BIGINT, fingerprint VARCHAR);
         CREATE TABLE orders (
             id BIGINT, account_id BIGINT, placed_at BIGINT, status TINYINT,
             gross BIGINT, discounts BIGINT, refunded BIGINT, refunded_at BIGINT, cogs BIGINT, shipping BIGINT, fees BIGINT,

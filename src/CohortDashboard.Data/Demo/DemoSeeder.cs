@@ -26,25 +26,9 @@ public static class DemoSeeder
     public static async Task<DemoSeedResult?> SeedIfEmptyAsync(IServiceProvider services, double scale, DateOnly asOf,
         ulong seed = DemoDataGenerator.DefaultSeed, CancellationToken ct = default)
     {
-        var started = DateTime.UtcNow;
         await using var scope = services.CreateAsyncScope();
-        DemoSeedResult? result;
-        List<long> orgIds;
-        await using (var db = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider))
-        {
-            result = await SeedIfEmptyAsync(db, scale, asOf, seed, ct);
-            if (result is null) return null;
-            orgIds = await db.Organizations.Select(o => o.Id).ToListAsync(ct);
-        }
-
-        // Cohort queries read pre-aggregated month facts; build them now so the first page view is fast.
-        var counts = new Dictionary<string, long>(result.Counts) { ["CustomerFact"] = 0 };
-        foreach (var orgId in orgIds)
-        {
-            await using var orgDb = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId);
-            counts["CustomerFact"] += (await CustomerFacts.RebuildAsync(orgDb, ct)).Rows;
-        }
-        return result with { Counts = counts, Elapsed = DateTime.UtcNow - started };
+        await using var db = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider);
+        return await SeedIfEmptyAsync(db, scale, asOf, seed, ct);
     }
 
     /// <summary>As <see cref="SeedIfEmptyAsync(IServiceProvider, double, DateOnly, ulong, CancellationToken)"/>, through a system-scoped context.</summary>

@@ -148,11 +148,10 @@ public static class ImportRunner
 
             if (counts.Inserted + counts.Updated > 0)
             {
-                if (entity == ImportEntity.Orders) await db.CohortFactBuilds.ExecuteDeleteAsync(ct);
                 var now = DateTime.UtcNow;
                 await db.Organizations.Where(o => o.ResultsStaleSince == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, now), ct);
-                await OrgDataVersion.MarkChangedAsync(db, ct);
+                await OrgDataVersion.MarkChangedAsync(db, ct, ordersChanged: entity == ImportEntity.Orders);
             }
             if (beforeCommit is not null)
             {

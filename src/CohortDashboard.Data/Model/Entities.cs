@@ -20,10 +20,15 @@ public sealed class Organization
     /// <summary>Set when a setting that alters numbers changes; cleared by the recompute that follows.</summary>
     public DateTime? ResultsStaleSince { get; set; }
     /// <summary>
-    /// Bumped whenever the org's cohort answers may change (imports, recomputes, settings): cached answers and the
-    /// columnar store are keyed by it. Lives here so every app instance sharing the database sees a bump.
+    /// Bumped whenever the org's cohort answers may change (imports, recomputes, settings): cached answers are keyed by
+    /// it. Lives here so every app instance sharing the database sees a bump.
     /// </summary>
     public long DataVersion { get; set; }
+    /// <summary>
+    /// Bumped (with <see cref="DataVersion"/>) whenever the org's orders change: each instance's columnar store is keyed
+    /// by it, so a settings save does not make every instance copy the orders again.
+    /// </summary>
+    public long OrdersVersion { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -272,46 +277,6 @@ public sealed class AuthSession : IOrgOwned
     /// <summary>Absolute expiry: the session ends then however active it is.</summary>
     public DateTime AbsoluteExpiresAt { get; set; }
     public string? UserAgent { get; set; }
-}
-
-/// <summary>The local period a <see cref="CustomerFact"/> covers.</summary>
-public enum FactGrain { Day = 0, Month = 1 }
-
-/// <summary>
-/// One account's orders of one status in one local day or month of the org's timezone, pre-aggregated so cohort
-/// queries read narrow integer rows instead of millions of orders (see <c>Cohorts/CustomerFacts</c>). Money is stored in
-/// ten-thousandths of the currency unit (<see cref="FactMoney"/>), so sums are exact integer sums on both engines.
-/// </summary>
-public sealed class CustomerFact : IOrgOwned
-{
-    public long OrgId { get; set; }
-    public FactGrain Grain { get; set; }
-    public long AccountId { get; set; }
-    /// <summary>Day grain: the local date's day number (days since 0001-01-01). Month grain: year × 12 + month − 1.</summary>
-    public int Period { get; set; }
-    public OrderStatus Status { get; set; }
-    public int Orders { get; set; }
-    public long Gross { get; set; }
-    public long Discounts { get; set; }
-    /// <summary>Refunds of the orders placed in this period (refund attribution "order date").</summary>
-    public long RefundsByOrderDate { get; set; }
-    /// <summary>Refunds dated in this period, of this account's orders of this status (attribution "refund date").</summary>
-    public long RefundsByRefundDate { get; set; }
-    public long Cogs { get; set; }
-    public long Shipping { get; set; }
-    public long Fees { get; set; }
-}
-
-/// <summary>When an org's <see cref="CustomerFact"/> rows were built, in which timezone, and up to which instant.</summary>
-public sealed class CohortFactBuild : IOrgOwned
-{
-    public long OrgId { get; set; }
-    public required string TimeZone { get; set; }
-    public DateTime BuiltAt { get; set; }
-    /// <summary>The latest order or refund instant the facts hold; an as-of date before it needs the exact order path.</summary>
-    public DateTime? LatestEventAt { get; set; }
-    public long Orders { get; set; }
-    public long Rows { get; set; }
 }
 
 /// <summary>Fact money: ten-thousandths of the currency unit, the precision of every money column (decimal(19,4)).</summary>

@@ -10,8 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CohortDashboard.Data.Tests.Cohorts;
 
 /// <summary>
-/// Both SQL paths of <see cref="CohortFactSource"/> must hand the engine exactly the facts the in-memory reference
-/// (<see cref="CohortFacts.FromOrders"/>) computes from the same orders, for every granularity and order setting.
+/// Both paths of <see cref="CohortFactSource"/> (the columnar store and the primary's orders) must hand the engine exactly
+/// the facts the in-memory reference (<see cref="CohortFacts.FromOrders"/>) computes from the same orders, for every
+/// granularity, timezone, as-of date and order setting; and the store must never answer from data the primary has left.
 /// </summary>
 public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFixture<CohortFactsFixture>
 {
@@ -40,14 +41,14 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public async Task ReadAsync_OrgTimezone_ReadsFactsIdenticalToReference(Granularity granularity, bool pending, bool voided, bool byOrderDate)
+    public async Task ReadAsync_WithColumnarStore_ReadsTheStoreIdenticalToReference(Granularity granularity, bool pending, bool voided, bool byOrderDate)
     {
         var request = Request(granularity, pending, voided, byOrderDate);
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (path, actual) = await ReadAsync(db, request, CohortFactSource.ReadAsync);
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
 
-        Assert.True(path.UsesFacts, path.Reason);
+        Assert.True(path.UsesColumnar, path.Reason);
         AssertSameFacts(Reference(request, _ => true), actual);
     }
 
@@ -64,28 +65,30 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ReadAsync_OtherTimezone_ReadsOrdersAndMatchesReference()
+    public async Task ReadAsync_NoColumnarStore_ReadsOrdersIdenticalToReference()
     {
         var request = Request(Granularity.Month, false, false, false, zone: LocalCalendar.FindTimeZone("Asia/Tokyo"));
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (path, actual) = await ReadAsync(db, request, CohortFactSource.ReadAsync);
+        var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, null, ct));
 
-        Assert.False(path.UsesFacts);
-        Assert.Contains("Asia/Tokyo", path.Reason);
+        Assert.False(path.UsesColumnar);
+        Assert.Contains("disabled", path.Reason);
         AssertSameFacts(Reference(request, _ => true), actual);
     }
 
-    [Fact]
-    public async Task ReadAsync_AsOfInsideTheFactsRange_ReadsOrdersAndLeavesLaterOrdersOut()
+    [Theory]
+    [InlineData("Asia/Tokyo", null)]
+    [InlineData("America/New_York", "2026-03-10")]
+    [InlineData("Australia/Lord_Howe", "2026-04-05")]
+    public async Task ReadAsync_OtherTimezoneOrEarlierAsOf_ReadsTheStoreAndLeavesLaterOrdersOut(string zone, string? asOf)
     {
-        var request = Request(Granularity.Month, false, false, false, asOf: new DateOnly(2026, 3, 10));
+        var request = Request(Granularity.Month, false, false, false, asOf is null ? null : DateOnly.Parse(asOf), LocalCalendar.FindTimeZone(zone));
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (path, actual) = await ReadAsync(db, request, CohortFactSource.ReadAsync);
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
 
-        Assert.False(path.UsesFacts);
-        Assert.Contains("as-of", path.Reason);
+        Assert.True(path.UsesColumnar, path.Reason);
         AssertSameFacts(Reference(request, _ => true), actual);
         Assert.DoesNotContain(actual.Values.SelectMany(f => f), f => f.Period > request.AsOfPeriod);
     }
@@ -100,15 +103,15 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         };
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (path, actual) = await ReadAsync(db, request, CohortFactSource.ReadAsync);
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
 
-        Assert.True(path.UsesFacts);
+        Assert.True(path.UsesColumnar, path.Reason);
         Assert.NotEmpty(actual);
         AssertSameFacts(Reference(request, o => fixture.Accounts[o.CustomerId].Segment == Segment.Smb), actual);
     }
 
     [Fact]
-    public async Task ReadAsync_OrderFilter_ReadsOrdersMatchingOnly()
+    public async Task ReadAsync_OrderFilterWithoutItsFilterNode_ReadsOrdersMatchingOnly()
     {
         var request = Request(Granularity.Month, false, false, false) with
         {
@@ -117,44 +120,30 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         };
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (path, actual) = await ReadAsync(db, request, CohortFactSource.ReadAsync);
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
 
-        Assert.False(path.UsesFacts);
+        Assert.False(path.UsesColumnar, "the store translates the filter itself, from its node");
         Assert.NotEmpty(actual);
         var web = fixture.Orders.Where(o => o.Row.SourceName == "web").Select(o => o.Order).ToHashSet();
         AssertSameFacts(Reference(request, web.Contains), actual);
     }
 
     [Theory]
-    [MemberData(nameof(Variants))]
-    public async Task ReadColumnar_AnyGranularityAndSettings_IdenticalToReference(Granularity granularity, bool pending, bool voided, bool byOrderDate)
+    [InlineData(Granularity.Month, false)]
+    [InlineData(Granularity.Week, true)]
+    public async Task ReadAsync_OnlyAcquiredInRange_LeavesOutExactlyTheCustomersAcquiredBefore(Granularity granularity, bool byOrderDate)
     {
-        var request = Request(granularity, pending, voided, byOrderDate);
+        var request = Request(granularity, false, false, byOrderDate) with { OnlyAcquiredInRange = true };
         await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
 
-        var (_, actual) = await ReadAsync(db, request, async (d, r, sink, ct) =>
-        {
-            await using var duck = fixture.Columnar.TryOpen(CohortFactsFixture.OrgId, await OrgDataVersion.CurrentAsync(d, ct));
-            Assert.NotNull(duck);
-            await ColumnarFactSource.ReadAsync(duck, d, r, sink, ct);
-            return new CohortFactPath(false, "forced", UsesColumnar: true);
-        });
-
-        AssertSameFacts(Reference(request, _ => true), actual);
-    }
-
-    [Theory]
-    [InlineData("Asia/Tokyo", null)]
-    [InlineData("America/New_York", "2026-03-10")]
-    public async Task ReadAsync_OffTheFactsPathWithColumnarStore_ReadsTheStoreIdenticalToReference(string zone, string? asOf)
-    {
-        var request = Request(Granularity.Month, false, false, false, asOf is null ? null : DateOnly.Parse(asOf), LocalCalendar.FindTimeZone(zone));
-        await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
-
-        var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, fixture.Columnar, ct));
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
 
         Assert.True(path.UsesColumnar, path.Reason);
-        AssertSameFacts(Reference(request, _ => true), actual);
+        var all = Reference(request, _ => true);
+        var acquiredInRange = all.Where(c => c.Value.First(f => f.Orders > 0).Period >= request.FirstPeriod).ToDictionary();
+        Assert.NotEmpty(acquiredInRange);
+        Assert.True(acquiredInRange.Count < all.Count, "the fixture has customers acquired before the range");
+        AssertSameFacts(acquiredInRange, actual);
     }
 
     [Fact]
@@ -177,7 +166,7 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
                 new FilterCondition(FilterFields.AccountSegment, FilterOperator.NotEqual, FilterValue.Of("Enterprise")), context),
         };
 
-        var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, fixture.Columnar, ct));
+        var (path, actual) = await ReadAsync(db, request, ReadThroughStore);
         var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
 
         Assert.True(path.UsesColumnar, path.Reason);
@@ -191,12 +180,26 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ColumnarStore_DataChangedThenRebuilt_ReadsOrdersMeanwhileThenTheNewData()
+    public async Task ReadAsync_StoreNeverBuilt_BuildsItThenReadsIt()
     {
-        using var database = new TestDatabase("columnar-rebuild");
-        await database.MigrateAsync();
-        await using (var system = database.System())
-            await Demo.DemoSeeder.SeedIfEmptyAsync(system, 0.01, CohortFactsFixture.AsOf, 3, Ct);
+        using var database = await SeededAsync("columnar-first-query", 3);
+        using var directory = new TempDirectory();
+        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        await using var db = database.For(CohortFactsFixture.OrgId);
+        var request = Request(Granularity.Month, false, false, false);
+
+        var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
+        var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
+
+        Assert.True(path.UsesColumnar, path.Reason);
+        Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb"));
+        AssertSameFacts(orders, actual);
+    }
+
+    [Fact]
+    public async Task ReadAsync_OrdersChanged_NeverReadsTheStaleStoreAndWaitsForTheRefresh()
+    {
+        using var database = await SeededAsync("columnar-rebuild", 3);
         using var directory = new TempDirectory();
         using var store = new ColumnarStore(directory.Path, id => database.For(id));
         await using var db = database.For(CohortFactsFixture.OrgId);
@@ -205,35 +208,100 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         var account = await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync(Ct);
         var (_, before) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
 
-        // An import's effect: a new order and the data version bumped in the same transaction.
+        // An import's effect: a new order and the versions bumped in the same transaction.
         await using (var write = database.For(CohortFactsFixture.OrgId))
         {
             await using var transaction = await write.Database.BeginTransactionAsync(Ct);
             write.Orders.Add(new Order { AccountId = account, ExternalId = "columnar-new", PlacedAt = new DateTime(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc), GrossRevenue = 7m });
             await write.SaveChangesAsync(Ct);
-            await OrgDataVersion.MarkChangedAsync(write, Ct);
+            await OrgDataVersion.MarkChangedAsync(write, Ct, ordersChanged: true);
             await transaction.CommitAsync(Ct);
         }
-        var (stalePath, meanwhile) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
-        await store.RefreshInBackground(CohortFactsFixture.OrgId);
+        // A caller that will not wait reads the primary; the stale store is never read.
+        var (impatientPath, meanwhile) = await ReadAsync(db, request,
+            (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct, storeWait: TimeSpan.Zero));
         var (freshPath, after) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
         var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
 
-        Assert.False(stalePath.UsesColumnar, "a store behind the primary's data version is never read");
+        Assert.False(impatientPath.UsesColumnar, impatientPath.Reason);
         Assert.True(freshPath.UsesColumnar, freshPath.Reason);
-        Assert.Equal(await OrgDataVersion.CurrentAsync(db, Ct), store.VersionOf(CohortFactsFixture.OrgId));
+        Assert.Equal(await OrgDataVersion.OrdersAsync(db, Ct), store.VersionOf(CohortFactsFixture.OrgId));
         AssertSameFacts(orders, meanwhile);
         AssertSameFacts(orders, after);
         Assert.NotEqual(before[account], after[account]);
     }
 
     [Fact]
+    public async Task BuildAsync_OnlySettingsChanged_KeepsTheStore()
+    {
+        using var database = await SeededAsync("columnar-settings", 3);
+        using var directory = new TempDirectory();
+        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        await using var db = database.For(CohortFactsFixture.OrgId);
+        await store.BuildAsync(db, Ct);
+        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb"));
+
+        await OrgDataVersion.MarkChangedAsync(db, Ct);
+
+        Assert.Null(await store.BuildAsync(db, Ct));
+        Assert.Equal(file, Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb")));
+        Assert.NotNull(store.TryOpen(CohortFactsFixture.OrgId, await OrgDataVersion.OrdersAsync(db, Ct)));
+    }
+
+    [Fact]
+    public async Task BuildAsync_FileOfAnEarlierRun_ReusedForTheSameDatabaseRebuiltForARecreatedOne()
+    {
+        using var directory = new TempDirectory();
+        var request = Request(Granularity.Month, false, false, false);
+        using (var original = await SeededAsync("columnar-original", 3))
+        {
+            await using var db = original.For(CohortFactsFixture.OrgId);
+            using (var store = new ColumnarStore(directory.Path, id => original.For(id)))
+                await store.BuildAsync(db, Ct);
+
+            using var restarted = new ColumnarStore(directory.Path, id => original.For(id));
+            Assert.Null(restarted.TryOpen(CohortFactsFixture.OrgId, 0)); // found, but not yet checked against the primary
+            Assert.Null(await restarted.BuildAsync(db, Ct)); // checked: the same data, reused as it is
+            Assert.NotNull(restarted.TryOpen(CohortFactsFixture.OrgId, 0));
+        }
+
+        // The database deleted and made again at version 0 with other data: the old file must not answer for it.
+        using var recreated = await SeededAsync("columnar-recreated", 5);
+        await using var newDb = recreated.For(CohortFactsFixture.OrgId);
+        using var again = new ColumnarStore(directory.Path, id => recreated.For(id));
+        Assert.Equal(0, await OrgDataVersion.OrdersAsync(newDb, Ct));
+
+        Assert.NotNull(await again.BuildAsync(newDb, Ct));
+        var (path, actual) = await ReadAsync(newDb, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, again, ct));
+        var (_, orders) = await ReadAsync(newDb, request, ReadFromOrdersForced);
+        Assert.True(path.UsesColumnar, path.Reason);
+        AssertSameFacts(orders, actual);
+    }
+
+    [Fact]
+    public async Task BuildAsync_TwoOrgs_EachStoreAnswersForItsOwnOrdersOnly()
+    {
+        using var database = await SeededAsync("columnar-orgs", 3);
+        using var directory = new TempDirectory();
+        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        var request = Request(Granularity.Month, false, false, false);
+        foreach (var orgId in new[] { Demo.DemoDataGenerator.NorthwindOrgId, Demo.DemoDataGenerator.ContosoOrgId })
+        {
+            await using var db = database.For(orgId);
+            var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
+            var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
+            Assert.True(path.UsesColumnar, path.Reason);
+            Assert.NotEmpty(actual);
+            AssertSameFacts(orders, actual);
+            Assert.All(actual.Keys, account => Assert.True(db.Accounts.Any(a => a.Id == account)));
+        }
+        Assert.Equal(2, Directory.GetFiles(directory.Path, "*.duckdb").Length);
+    }
+
+    [Fact]
     public async Task ColumnarStore_BuildInterruptedMidway_PreviousStoreStillAnswersAndNextBuildCompletes()
     {
-        using var database = new TestDatabase("columnar-crash");
-        await database.MigrateAsync();
-        await using (var system = database.System())
-            await Demo.DemoSeeder.SeedIfEmptyAsync(system, 0.01, CohortFactsFixture.AsOf, 3, Ct);
+        using var database = await SeededAsync("columnar-crash", 3);
         using var directory = new TempDirectory();
         await using var db = database.For(CohortFactsFixture.OrgId);
         var request = Request(Granularity.Week, false, false, false);
@@ -242,9 +310,9 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         using (var store = new ColumnarStore(directory.Path, id => database.For(id)))
         {
             await store.BuildAsync(db, Ct);
-            previousVersion = await OrgDataVersion.CurrentAsync(db, Ct);
+            previousVersion = await OrgDataVersion.OrdersAsync(db, Ct);
             previous = await ReadColumnarAsync(store, db, request, previousVersion);
-            await OrgDataVersion.MarkChangedAsync(db, Ct);
+            await OrgDataVersion.MarkChangedAsync(db, Ct, ordersChanged: true);
 
             await Assert.ThrowsAsync<IOException>(() => store.BuildAsync(db, Ct, afterFirstRows: () => throw new IOException("power cut (simulated)")));
 
@@ -256,7 +324,6 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         // A restarted instance over the same directory: the complete file is found, the half-written one ignored.
         using var restarted = new ColumnarStore(directory.Path, id => database.For(id));
         Assert.Equal(previousVersion, restarted.VersionOf(CohortFactsFixture.OrgId));
-        AssertSameFacts(previous, await ReadColumnarAsync(restarted, db, request, previousVersion));
         var rebuilt = await restarted.BuildAsync(db, Ct);
 
         Assert.NotNull(rebuilt);
@@ -264,6 +331,15 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         Assert.Empty(Directory.GetFiles(directory.Path, "*.building"));
         Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb"));
         AssertSameFacts(previous, await ReadColumnarAsync(restarted, db, request, previousVersion + 1));
+    }
+
+    private static async Task<TestDatabase> SeededAsync(string name, ulong seed)
+    {
+        var database = new TestDatabase(name);
+        await database.MigrateAsync();
+        await using var system = database.System();
+        await Demo.DemoSeeder.SeedIfEmptyAsync(system, 0.01, CohortFactsFixture.AsOf, seed, Ct);
+        return database;
     }
 
     private static async Task<Dictionary<long, IReadOnlyList<CohortFact>>> ReadColumnarAsync(ColumnarStore store, CohortDbContext db,
@@ -287,76 +363,6 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         }
     }
 
-    [Fact]
-    public async Task ChoosePathAsync_FactsNeverBuilt_ReadsOrders()
-    {
-        using var database = new TestDatabase("no-facts");
-        await database.MigrateAsync();
-        await using (var system = database.System())
-            await Demo.DemoSeeder.SeedIfEmptyAsync(system, 0.01, CohortFactsFixture.AsOf, 3, Ct);
-        await using var db = database.For(CohortFactsFixture.OrgId);
-
-        var path = await CohortFactSource.ChoosePathAsync(db, Request(Granularity.Month, false, false, false), Ct);
-
-        Assert.False(path.UsesFacts);
-        Assert.Contains("not been built", path.Reason);
-    }
-
-    [Fact]
-    public async Task RebuildAsync_FailsHalfway_PreviousFactsStay()
-    {
-        using var database = new TestDatabase("rebuild-fails");
-        await database.MigrateAsync();
-        await using (var system = database.System())
-            await Demo.DemoSeeder.SeedIfEmptyAsync(system, 0.01, CohortFactsFixture.AsOf, 3, Ct);
-        await using var db = database.For(CohortFactsFixture.OrgId);
-        var first = await CustomerFacts.RebuildAsync(db, Ct);
-        var build = await db.CohortFactBuilds.AsNoTracking().SingleAsync(Ct);
-        var lastAccount = await db.Accounts.MaxAsync(a => a.Id, Ct);
-        using (var raw = database.OpenRaw())
-        {
-            using var trigger = raw.CreateCommand();
-            trigger.CommandText = $"CREATE TRIGGER fail_late BEFORE INSERT ON customer_facts WHEN NEW.account_id = {lastAccount} " +
-                                  "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END;";
-            trigger.ExecuteNonQuery();
-        }
-        await using (var orders = database.For(CohortFactsFixture.OrgId))
-        {
-            // Give the last account an order so the rebuild reaches it only after writing the other facts.
-            var account = await orders.Accounts.SingleAsync(a => a.Id == lastAccount, Ct);
-            orders.Orders.Add(new Order { AccountId = account.Id, ExternalId = "late-order", PlacedAt = new DateTime(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc), GrossRevenue = 5m });
-            await orders.SaveChangesAsync(Ct);
-        }
-
-        await Assert.ThrowsAnyAsync<Exception>(() => CustomerFacts.RebuildAsync(db, Ct));
-
-        Assert.Equal(first.Rows, await db.CustomerFacts.LongCountAsync(Ct));
-        Assert.Equal(build.BuiltAt, (await db.CohortFactBuilds.AsNoTracking().SingleAsync(Ct)).BuiltAt);
-    }
-
-    [Fact]
-    public async Task RebuildAsync_Twice_SameRowsAndOtherOrgUntouched()
-    {
-        await using var db = fixture.Database.For(CohortFactsFixture.OrgId);
-        await using var contoso = fixture.Database.For(Demo.DemoDataGenerator.ContosoOrgId);
-        var before = await Snapshot(db);
-        var contosoBefore = await contoso.CustomerFacts.LongCountAsync(Ct);
-
-        var result = await CustomerFacts.RebuildAsync(db, Ct);
-
-        Assert.Equal(before, await Snapshot(db));
-        Assert.Equal(before.Count, result.Rows);
-        Assert.Equal(fixture.Orders.Count, result.Orders);
-        Assert.Equal(contosoBefore, await contoso.CustomerFacts.LongCountAsync(Ct));
-        Assert.True(contosoBefore > 0);
-    }
-
-    private static async Task<List<string>> Snapshot(CohortDbContext db) =>
-        (await db.CustomerFacts.AsNoTracking().ToListAsync(Ct))
-        .Select(f => $"{f.Grain}/{f.AccountId}/{f.Period}/{f.Status}/{f.Orders}/{f.Gross}/{f.Discounts}/{f.RefundsByOrderDate}/{f.RefundsByRefundDate}/{f.Cogs}/{f.Shipping}/{f.Fees}")
-        .Order(StringComparer.Ordinal)
-        .ToList();
-
     private FilterTranslationContext Translation()
     {
         var db = fixture.Database.For(CohortFactsFixture.OrgId);
@@ -368,8 +374,12 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct)
     {
         await CohortFactSource.ReadFromOrdersAsync(db, request, sink, ct);
-        return new CohortFactPath(false, "forced");
+        return new CohortFactPath("forced");
     }
+
+    private Task<CohortFactPath> ReadThroughStore(CohortDbContext db, CohortFactRequest request,
+        Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct) =>
+        CohortFactSource.ReadAsync(db, request, sink, fixture.Columnar, ct);
 
     private delegate Task<CohortFactPath> Reader(CohortDbContext db, CohortFactRequest request,
         Action<long, IReadOnlyList<CohortFact>> sink, CancellationToken ct);

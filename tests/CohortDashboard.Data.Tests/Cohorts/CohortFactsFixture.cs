@@ -1,5 +1,4 @@
 using CohortDashboard.Analytics.Cohorts;
-using CohortDashboard.Data.Cohorts;
 using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Model;
@@ -8,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CohortDashboard.Data.Tests.Cohorts;
 
 /// <summary>
-/// A seeded SQLite file with cohort facts built for both demo orgs, and every order of the New York org held in memory
-/// as the engine's reference input.
+/// A seeded SQLite file with the New York org's columnar store built, and every order of that org held in memory as the
+/// engine's reference input.
 /// </summary>
 public sealed class CohortFactsFixture : IAsyncLifetime
 {
@@ -28,11 +27,6 @@ public sealed class CohortFactsFixture : IAsyncLifetime
         await Database.MigrateAsync();
         await using (var db = Database.System())
             await DemoSeeder.SeedIfEmptyAsync(db, 0.05, AsOf, 11, ct);
-        foreach (var orgId in new[] { DemoDataGenerator.NorthwindOrgId, DemoDataGenerator.ContosoOrgId })
-        {
-            await using var orgDb = Database.For(orgId);
-            await CustomerFacts.RebuildAsync(orgDb, ct);
-        }
 
         await using var org = Database.For(OrgId);
         Columnar = new ColumnarStore(_columnarDirectory, id => Database.For(id));

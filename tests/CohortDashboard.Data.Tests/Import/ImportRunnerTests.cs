@@ -286,34 +286,42 @@ public sealed class ImportRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_OrdersChanged_FactBuildRemovedAndResultsMarkedStale()
+    public async Task RunAsync_OrdersChanged_OrdersVersionBumpedAndResultsMarkedStale()
     {
         await using var database = await ImportDatabase.SqliteAsync();
         await SeedAsync(database);
-        await using (var db = database.For(ImportDatabase.OrgA))
-            await Data.Cohorts.CustomerFacts.RebuildAsync(db, Ct);
+        (long Data, long Orders) versions;
         await using (var db = database.For(ImportDatabase.OrgA))
         {
-            Assert.Equal(1, await db.CohortFactBuilds.CountAsync(Ct));
             await db.Organizations.ExecuteUpdateAsync(s => s.SetProperty(o => o.ResultsStaleSince, (DateTime?)null), Ct);
+            versions = await VersionsAsync(db);
         }
 
-        // Re-importing unchanged orders keeps the facts usable...
+        // Re-importing unchanged orders keeps the columnar stores current...
         await database.ImportAsync(ImportDatabase.OrgA, ImportEntity.Orders, Orders);
         await using (var db = database.For(ImportDatabase.OrgA))
         {
-            Assert.Equal(1, await db.CohortFactBuilds.CountAsync(Ct));
+            Assert.Equal(versions, await VersionsAsync(db));
             Assert.Null((await db.Organizations.SingleAsync(Ct)).ResultsStaleSince);
         }
 
-        // ...a changed order makes cohort queries fall back to orders until the facts are rebuilt.
+        // ...a changed order moves both versions on (every instance's store and cached answer are behind)...
         await database.ImportAsync(ImportDatabase.OrgA, ImportEntity.Orders, Orders.Replace("75.25", "80"));
         await using (var db = database.For(ImportDatabase.OrgA))
         {
-            Assert.Equal(0, await db.CohortFactBuilds.CountAsync(Ct));
+            Assert.Equal((versions.Data + 1, versions.Orders + 1), await VersionsAsync(db));
             Assert.NotNull((await db.Organizations.SingleAsync(Ct)).ResultsStaleSince);
+            versions = await VersionsAsync(db);
         }
+
+        // ...and a changed account moves only the data version: the stores hold orders alone.
+        await database.ImportAsync(ImportDatabase.OrgA, ImportEntity.Accounts, Accounts.Replace("Smith, Jones & Co", "Smith, Jones & Partners"));
+        await using (var db = database.For(ImportDatabase.OrgA))
+            Assert.Equal((versions.Data + 1, versions.Orders), await VersionsAsync(db));
     }
+
+    private static async Task<(long Data, long Orders)> VersionsAsync(CohortDbContext db) =>
+        (await OrgDataVersion.CurrentAsync(db, Ct), await OrgDataVersion.OrdersAsync(db, Ct));
 
     [Fact]
     public async Task WriteCsvAsync_ExportThenImport_ChangesNothing()

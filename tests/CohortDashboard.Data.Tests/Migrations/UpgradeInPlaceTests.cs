@@ -96,12 +96,16 @@ public sealed class UpgradeInPlaceTests
         await command.ExecuteNonQueryAsync(Ct);
     }
 
-    /// <summary>The tables of main's schema (the generated baseline creates exactly those), parents before children.</summary>
+    /// <summary>
+    /// The tables of main's schema (the generated baseline creates exactly those) that today's model still has, parents
+    /// before children. Tables dropped since (the cohort facts) stay empty in the old database and go with the upgrade.
+    /// </summary>
     private static IReadOnlyList<string> MainTables(CohortDbContext db)
     {
         var migrations = db.GetService<IMigrationsAssembly>();
+        var today = db.Model.GetEntityTypes().Select(e => e.GetTableName()).ToHashSet();
         return migrations.CreateMigration(migrations.Migrations[MigrationSchemaTests.BaselineId], db.Database.ProviderName!)
-            .UpOperations.OfType<CreateTableOperation>().Select(t => t.Name).ToList();
+            .UpOperations.OfType<CreateTableOperation>().Select(t => t.Name).Where(today.Contains).ToList();
     }
 
     /// <summary>

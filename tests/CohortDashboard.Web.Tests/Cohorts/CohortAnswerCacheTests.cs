@@ -174,7 +174,7 @@ public sealed class CohortAnswerCacheTests(SeededApp app) : IClassFixture<Seeded
 
         for (var i = 0; i < 200; i++)
         {
-            cache.Set($"key{i}", new CohortAnswerCache.Answer([analysis], new Data.Cohorts.CohortFactPath(true, "test")));
+            cache.Set($"key{i}", new CohortAnswerCache.Answer([analysis], new Data.Cohorts.CohortFactPath("test", UsesColumnar: true)));
             Thread.Sleep(1); // compaction runs in the background when the limit is reached
         }
         var kept = Enumerable.Range(0, 200).Count(i => cache.TryGet($"key{i}", out _));

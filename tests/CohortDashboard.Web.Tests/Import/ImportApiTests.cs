@@ -435,12 +435,11 @@ public sealed class ImportApiTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Fact]
-    public async Task PostRecompute_AfterOrderImport_StepsInOrderFactsRebuiltStaleMarkCleared()
+    public async Task PostRecompute_AfterOrderImport_StepsInOrderStoreCurrentStaleMarkCleared()
     {
         using var client = ApiKeyClient();
         (await PostCsvAsync(client, "accounts", Accounts("RECO", 2))).EnsureSuccessStatusCode();
         (await PostCsvAsync(client, "orders", Orders("RECO", 2, 2))).EnsureSuccessStatusCode();
-        Assert.Equal(0, await WithDbAsync(Northwind, db => db.CohortFactBuilds.CountAsync(Ct)));
         Assert.NotNull(await WithDbAsync(Northwind, db => db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(Ct)));
 
         using var response = await client.PostAsync("/api/recompute", null, Ct);
@@ -448,11 +447,11 @@ public sealed class ImportApiTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await JsonAsync(response);
         Assert.True(body.GetProperty("success").GetBoolean());
-        Assert.Equal(["Cohort facts", "Account cohorts", "Product affinity", "Expansion signals"],
+        Assert.Equal(["Columnar store", "Account cohorts", "Product affinity", "Expansion signals"],
             body.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.All(body.GetProperty("steps").EnumerateArray(), s => Assert.Equal("done", s.GetProperty("state").GetString()));
-        var build = await WithDbAsync(Northwind, db => db.CohortFactBuilds.SingleAsync(Ct));
-        Assert.Equal(await WithDbAsync(Northwind, db => db.Orders.LongCountAsync(Ct)), build.Orders);
+        var version = await WithDbAsync(Northwind, db => OrgDataVersion.OrdersAsync(db, Ct));
+        Assert.Equal(version, app.Factory.Services.GetRequiredService<Data.Columnar.ColumnarStore>().VersionOf(Northwind));
         Assert.Null(await WithDbAsync(Northwind, db => db.Organizations.Select(o => o.ResultsStaleSince).SingleAsync(Ct)));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CohortDashboard.Data;
+using CohortDashboard.Data.Columnar;
 using CohortDashboard.Data.Demo;
 using CohortDashboard.Data.Tenancy;
 using CohortDashboard.Testing;
@@ -75,11 +76,11 @@ public sealed class RecomputeAllTests(SeededApp app) : IClassFixture<SeededApp>
 
         var result = await service.RunAsync(Admin, null, Ct);
 
-        // Facts before anything reads orders, account cohorts from contracts, affinity before the signals that read it.
-        Assert.Equal(["Cohort facts", "Account cohorts", "Product affinity", "Expansion signals"], service.StepNames);
+        // The store before anything reads orders, account cohorts from contracts, affinity before the signals that read it.
+        Assert.Equal(["Columnar store", "Account cohorts", "Product affinity", "Expansion signals"], service.StepNames);
         Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Name}: {s.State} {s.Summary}")));
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CohortDbContext>>().CreateDbContextAsync(Ct);
-        Assert.True(await db.CustomerFacts.AnyAsync(Ct));
+        Assert.Equal(await OrgDataVersion.OrdersAsync(db, Ct), scope.ServiceProvider.GetRequiredService<ColumnarStore>().VersionOf(db.Scope.OrgId!.Value));
         Assert.True(await db.CohortDefinitions.AnyAsync(Ct));
         Assert.True(await db.CohortSnapshots.AnyAsync(Ct));
         Assert.True(await db.AffinityEntries.AnyAsync(Ct));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CohortDashboard.Data;
+using CohortDashboard.Web.Features.Cohorts;
 using CohortDashboard.Testing;
 using CohortDashboard.Web.Features.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -50,18 +51,15 @@ public sealed class SettingsPostgreSqlTests
                     Encoding.UTF8, "application/json"), Ct);
             await app.Services.GetRequiredService<SettingsRecompute>().WhenIdle(org.Id).WaitAsync(TimeSpan.FromSeconds(60), Ct);
             var got = await client.GetFromJsonAsync<JsonElement>("/api/settings", Ct);
-            var build = await org.WithScopeAsync(app, async sp =>
-            {
-                await using var db = DatabaseInitializer.CreateOrgContext(sp, org.Id);
-                return await db.CohortFactBuilds.SingleAsync(Ct);
-            });
+            var cohorts = await org.WithScopeAsync(app, sp => sp.GetRequiredService<CohortService>().AnalyzeAsync(new CohortQuery(), Ct));
 
             Assert.True(org.Id > 2, $"new org id {org.Id} after the demo orgs");
             Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
             Assert.Equal(("Asia/Tokyo", "order_date"), (got.GetProperty("timezone").GetString(), got.GetProperty("refund_date_attribution").GetString()));
             Assert.Equal([0.9m, 0.7m, 0.5m, 0.3m], got.GetProperty("priority_cutoffs").EnumerateArray().Select(e => e.GetDecimal()));
-            Assert.Equal("Asia/Tokyo", build.TimeZone);
+            Assert.Equal("Asia/Tokyo", cohorts.Frame.Calendar.Zone.Id);
+            Assert.True(cohorts.Path.UsesColumnar, cohorts.Path.Reason);
         }
         finally
         {

@@ -573,40 +573,6 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                     b.ToTable("cohort_definitions", (string)null);
                 });
 
-            modelBuilder.Entity("CohortDashboard.Data.Model.CohortFactBuild", b =>
-                {
-                    b.Property<long>("OrgId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("org_id");
-
-                    b.Property<DateTime>("BuiltAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("built_at");
-
-                    b.Property<DateTime?>("LatestEventAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("latest_event_at");
-
-                    b.Property<long>("Orders")
-                        .HasColumnType("bigint")
-                        .HasColumnName("orders");
-
-                    b.Property<long>("Rows")
-                        .HasColumnType("bigint")
-                        .HasColumnName("rows");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("time_zone");
-
-                    b.HasKey("OrgId")
-                        .HasName("pk_cohort_fact_builds");
-
-                    b.ToTable("cohort_fact_builds", (string)null);
-                });
-
             modelBuilder.Entity("CohortDashboard.Data.Model.CohortSnapshot", b =>
                 {
                     b.Property<long>("Id")
@@ -706,72 +672,6 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .HasDatabaseName("ix_cohort_snapshots_org_id_cohort_definition_id_period_month");
 
                     b.ToTable("cohort_snapshots", (string)null);
-                });
-
-            modelBuilder.Entity("CohortDashboard.Data.Model.CustomerFact", b =>
-                {
-                    b.Property<long>("OrgId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("org_id");
-
-                    b.Property<int>("Grain")
-                        .HasColumnType("integer")
-                        .HasColumnName("grain");
-
-                    b.Property<long>("AccountId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("account_id");
-
-                    b.Property<int>("Period")
-                        .HasColumnType("integer")
-                        .HasColumnName("period");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer")
-                        .HasColumnName("status");
-
-                    b.Property<long>("Cogs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("cogs");
-
-                    b.Property<long>("Discounts")
-                        .HasColumnType("bigint")
-                        .HasColumnName("discounts");
-
-                    b.Property<long>("Fees")
-                        .HasColumnType("bigint")
-                        .HasColumnName("fees");
-
-                    b.Property<long>("Gross")
-                        .HasColumnType("bigint")
-                        .HasColumnName("gross");
-
-                    b.Property<int>("Orders")
-                        .HasColumnType("integer")
-                        .HasColumnName("orders");
-
-                    b.Property<long>("RefundsByOrderDate")
-                        .HasColumnType("bigint")
-                        .HasColumnName("refunds_by_order_date");
-
-                    b.Property<long>("RefundsByRefundDate")
-                        .HasColumnType("bigint")
-                        .HasColumnName("refunds_by_refund_date");
-
-                    b.Property<long>("Shipping")
-                        .HasColumnType("bigint")
-                        .HasColumnName("shipping");
-
-                    b.HasKey("OrgId", "Grain", "AccountId", "Period", "Status")
-                        .HasName("pk_customer_facts");
-
-                    b.HasIndex("AccountId")
-                        .HasDatabaseName("ix_customer_facts_account_id");
-
-                    b.HasIndex("OrgId", "Grain", "AccountId", "Period", "Status", "Orders")
-                        .HasDatabaseName("ix_customer_facts_counts");
-
-                    b.ToTable("customer_facts", (string)null);
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.ExpansionSignal", b =>
@@ -1146,6 +1046,12 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
+                    b.Property<long>("OrdersVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("orders_version");
+
                     b.Property<string>("PixelId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1356,16 +1262,6 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .HasConstraintName("fk_cohort_definitions_organizations_org_id");
                 });
 
-            modelBuilder.Entity("CohortDashboard.Data.Model.CohortFactBuild", b =>
-                {
-                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrgId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_cohort_fact_builds_organizations_org_id");
-                });
-
             modelBuilder.Entity("CohortDashboard.Data.Model.CohortSnapshot", b =>
                 {
                     b.HasOne("CohortDashboard.Data.Model.CohortDefinition", null)
@@ -1381,23 +1277,6 @@ namespace CohortDashboard.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_cohort_snapshots_organizations_org_id");
-                });
-
-            modelBuilder.Entity("CohortDashboard.Data.Model.CustomerFact", b =>
-                {
-                    b.HasOne("CohortDashboard.Data.Model.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_facts_accounts_account_id");
-
-                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrgId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_facts_organizations_org_id");
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.ExpansionSignal", b =>

@@ -554,40 +554,6 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                     b.ToTable("cohort_definitions", (string)null);
                 });
 
-            modelBuilder.Entity("CohortDashboard.Data.Model.CohortFactBuild", b =>
-                {
-                    b.Property<long>("OrgId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("org_id");
-
-                    b.Property<DateTime>("BuiltAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("built_at");
-
-                    b.Property<DateTime?>("LatestEventAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("latest_event_at");
-
-                    b.Property<long>("Orders")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("orders");
-
-                    b.Property<long>("Rows")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("rows");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("time_zone");
-
-                    b.HasKey("OrgId")
-                        .HasName("pk_cohort_fact_builds");
-
-                    b.ToTable("cohort_fact_builds", (string)null);
-                });
-
             modelBuilder.Entity("CohortDashboard.Data.Model.CohortSnapshot", b =>
                 {
                     b.Property<long>("Id")
@@ -685,72 +651,6 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_cohort_snapshots_org_id_cohort_definition_id_period_month");
 
                     b.ToTable("cohort_snapshots", (string)null);
-                });
-
-            modelBuilder.Entity("CohortDashboard.Data.Model.CustomerFact", b =>
-                {
-                    b.Property<long>("OrgId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("org_id");
-
-                    b.Property<int>("Grain")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("grain");
-
-                    b.Property<long>("AccountId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("account_id");
-
-                    b.Property<int>("Period")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("period");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<long>("Cogs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("cogs");
-
-                    b.Property<long>("Discounts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("discounts");
-
-                    b.Property<long>("Fees")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("fees");
-
-                    b.Property<long>("Gross")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("gross");
-
-                    b.Property<int>("Orders")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("orders");
-
-                    b.Property<long>("RefundsByOrderDate")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("refunds_by_order_date");
-
-                    b.Property<long>("RefundsByRefundDate")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("refunds_by_refund_date");
-
-                    b.Property<long>("Shipping")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("shipping");
-
-                    b.HasKey("OrgId", "Grain", "AccountId", "Period", "Status")
-                        .HasName("pk_customer_facts");
-
-                    b.HasIndex("AccountId")
-                        .HasDatabaseName("ix_customer_facts_account_id");
-
-                    b.HasIndex("OrgId", "Grain", "AccountId", "Period", "Status", "Orders")
-                        .HasDatabaseName("ix_customer_facts_counts");
-
-                    b.ToTable("customer_facts", (string)null);
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.ExpansionSignal", b =>
@@ -1117,6 +1017,12 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<long>("OrdersVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("orders_version");
+
                     b.Property<string>("PixelId")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1323,16 +1229,6 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .HasConstraintName("fk_cohort_definitions_organizations_org_id");
                 });
 
-            modelBuilder.Entity("CohortDashboard.Data.Model.CohortFactBuild", b =>
-                {
-                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrgId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_cohort_fact_builds_organizations_org_id");
-                });
-
             modelBuilder.Entity("CohortDashboard.Data.Model.CohortSnapshot", b =>
                 {
                     b.HasOne("CohortDashboard.Data.Model.CohortDefinition", null)
@@ -1348,23 +1244,6 @@ namespace CohortDashboard.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_cohort_snapshots_organizations_org_id");
-                });
-
-            modelBuilder.Entity("CohortDashboard.Data.Model.CustomerFact", b =>
-                {
-                    b.HasOne("CohortDashboard.Data.Model.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_facts_accounts_account_id");
-
-                    b.HasOne("CohortDashboard.Data.Model.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrgId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_facts_organizations_org_id");
                 });
 
             modelBuilder.Entity("CohortDashboard.Data.Model.ExpansionSignal", b =>

@@ -37,8 +37,8 @@ public sealed record CellCustomersPage(int Total, int Page, int PageSize, IReadO
 
 /// <summary>
 /// Customer cohort analytics (SPEC §3) for the current org: the one service behind the Cohorts page and the Termina,
-/// Upstack and CashRunway routes. Aggregation runs in SQL (<see cref="CohortFactSource"/>); the matrix maths is the
-/// pure engine's (<see cref="CohortAccumulator"/>, <see cref="CohortMatrixBuilder"/>).
+/// Upstack and CashRunway routes. Aggregation runs in the columnar store (<see cref="CohortFactSource"/>); the matrix
+/// maths is the pure engine's (<see cref="CohortAccumulator"/>, <see cref="CohortMatrixBuilder"/>).
 /// </summary>
 public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, TimeProvider clock, CohortAnswerCache answers,
     ColumnarStore? columnar = null)
@@ -157,11 +157,18 @@ public sealed class CohortService(IDbContextFactory<CohortDbContext> dbFactory, 
         return frame;
     }
 
-    /// <summary>Rebuilds the current org's cohort facts (after an import or a timezone change); one transaction.</summary>
-    public async Task<CohortFactBuildResult> RebuildFactsAsync(CancellationToken ct)
+    /// <summary>False when <c>Columnar:Enabled</c> is false: cohort queries then read the primary's orders.</summary>
+    public bool HasColumnarStore => columnar is not null;
+
+    /// <summary>
+    /// Brings this instance's columnar store of the current org up to the primary's orders (after an import); null when
+    /// it was already current or is disabled.
+    /// </summary>
+    public async Task<ColumnarBuildResult?> RefreshColumnarStoreAsync(CancellationToken ct)
     {
+        if (columnar is null) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await CustomerFacts.RebuildAsync(db, ct);
+        return await columnar.BuildAsync(db, ct);
     }
 
     private async Task<CohortFrame> ResolveAsync(CohortDbContext db, CohortQuery query, CancellationToken ct)
@@ -303,7 +310,7 @@ public static class CohortServiceExtensions
         services.AddScoped<CohortService>();
         services.AddScoped<CohortProjectionService>();
         services.AddScoped<CohortLookups>();
-        services.AddHostedService<CohortFactsWarmup>();
+        services.AddHostedService<ColumnarWarmup>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "CohortDashboard API";

@@ -58,7 +58,7 @@ public static class ImportEndpoints
         services.AddScoped<ImportService>();
         services.AddScoped<RecomputeAllService>();
         // "Recompute all" steps, run by Order; the account-cohort snapshot step goes in at Order 200.
-        services.AddScoped<IRecomputeStep, CohortFactsStep>();
+        services.AddScoped<IRecomputeStep, ColumnarStoreStep>();
         services.AddScoped<IRecomputeStep, AffinityStep>();
         services.AddScoped<IRecomputeStep, SignalsStep>();
         return services;

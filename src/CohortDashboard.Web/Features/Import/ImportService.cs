@@ -117,8 +117,8 @@ public sealed class ImportService(IDbContextFactory<CohortDbContext> dbFactory, 
                 }));
             return Task.CompletedTask;
         }, progress, ct: ct);
-        // The import bumped the data version: the columnar store catches up now rather than at the next query.
-        if (result.Counts.Inserted + result.Counts.Updated > 0) _ = columnar?.RefreshInBackground(orgId);
+        // The import bumped the orders version: the columnar store catches up now rather than at the next query.
+        if (entity == ImportEntity.Orders && result.Counts.Inserted + result.Counts.Updated > 0) _ = columnar?.RefreshInBackground(orgId);
         return result;
     }
 

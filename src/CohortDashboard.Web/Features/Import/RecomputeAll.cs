@@ -17,10 +17,10 @@ namespace CohortDashboard.Web.Features.Import;
 /// </summary>
 public interface IRecomputeStep
 {
-    /// <summary>Position in the run: 100 cohort facts, 200 account-cohort snapshots (free slot), 300 affinity, 400 signals.</summary>
+    /// <summary>Position in the run: 100 columnar store, 200 account-cohort snapshots (free slot), 300 affinity, 400 signals.</summary>
     int Order { get; }
 
-    /// <summary>What the step shows on the page, e.g. "Cohort facts".</summary>
+    /// <summary>What the step shows on the page, e.g. "Columnar store".</summary>
     string Name { get; }
 
     /// <summary>
@@ -29,20 +29,23 @@ public interface IRecomputeStep
     /// </summary>
     IReadOnlyList<string> Jobs => [];
 
-    /// <summary>Runs the step for the current org; returns a one-line summary ("84,000 orders → 51,200 fact rows").</summary>
+    /// <summary>Runs the step for the current org; returns a one-line summary ("84,000 orders → 5 MiB columnar store").</summary>
     Task<string> RunAsync(Actor actor, CancellationToken ct);
 }
 
-/// <summary>Rebuilds the org's customer cohort facts (cohort queries use the exact order path until this has run).</summary>
-public sealed class CohortFactsStep(CohortService cohorts) : IRecomputeStep
+/// <summary>Brings this instance's columnar store up to the org's orders (cohort queries wait for it or read orders).</summary>
+public sealed class ColumnarStoreStep(CohortService cohorts) : IRecomputeStep
 {
     public int Order => 100;
-    public string Name => "Cohort facts";
+    public string Name => "Columnar store";
 
     public async Task<string> RunAsync(Actor actor, CancellationToken ct)
     {
-        var result = await cohorts.RebuildFactsAsync(ct);
-        return $"{result.Orders:N0} orders → {result.Rows:N0} fact rows";
+        if (!cohorts.HasColumnarStore) return "disabled: cohort queries read orders";
+        var result = await cohorts.RefreshColumnarStoreAsync(ct);
+        return result is null
+            ? "already current"
+            : $"{result.Orders:N0} orders → {result.Bytes / (1024.0 * 1024.0):N1} MiB columnar store";
     }
 }
 

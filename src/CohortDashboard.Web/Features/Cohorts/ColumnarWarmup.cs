@@ -1,0 +1,38 @@
+using CohortDashboard.Data;
+using CohortDashboard.Data.Columnar;
+using Microsoft.EntityFrameworkCore;
+
+namespace CohortDashboard.Web.Features.Cohorts;
+
+/// <summary>
+/// After start-up, builds this instance's columnar store of every org where it is missing or behind the primary (a file
+/// of an earlier run is checked and reused). Queries are correct without it (they wait for the build or read orders), so
+/// this runs in the background instead of delaying start-up.
+/// </summary>
+internal sealed class ColumnarWarmup(IServiceProvider services, ILogger<ColumnarWarmup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (services.GetService<ColumnarStore>() is not { } columnar) return;
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            List<long> orgs;
+            await using (var system = DatabaseInitializer.CreateSystemContext(scope.ServiceProvider))
+                orgs = await system.Organizations.OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(stoppingToken);
+            foreach (var orgId in orgs)
+            {
+                await using var db = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId);
+                await columnar.BuildAsync(db, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            // Never take the app down: queries build the store on demand, or read orders.
+            logger.LogError(exception, "Building the columnar stores at start-up failed; cohort queries build them on demand or read orders.");
+        }
+    }
+}
