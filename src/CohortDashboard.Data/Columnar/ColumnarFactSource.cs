@@ -26,14 +26,14 @@ public static class ColumnarFactSource
         if (request.OrderFilter is not null && request.OrderFilterNode is null)
             throw new ArgumentException("An order filter reaches the columnar store as its filter node.", nameof(request));
 
-        HashSet<long>? accounts = null;
-        if (request.AccountFilter is not null)
-            accounts = (await db.Accounts.AsNoTracking().Where(request.AccountFilter).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
-
         var filter = new ColumnarFilterSql(request.QualifyingStatuses.Select(s => (int)s).ToList());
         var where = request.OrderFilterNode is { } node && request.FilterContext is { } context
             ? await filter.TranslateAsync(node, context, db, ct)
             : "true";
+        // The account filter is evaluated in the primary (where accounts live) and applied in the store, so DuckDB reads
+        // only those accounts' orders.
+        if (request.AccountFilter is not null)
+            where = $"({where}) AND {filter.AccountIn(await db.Accounts.AsNoTracking().Where(request.AccountFilter).Select(a => a.Id).ToListAsync(ct))}";
 
         var boundaries = new StringBuilder();
         boundaries.Append(CultureInfo.InvariantCulture, $"(0, {0L})");
@@ -89,9 +89,7 @@ public static class ColumnarFactSource
             var folder = new CustomerFolder(request.FirstPeriod, sink);
             while (await reader.ReadAsync(ct))
             {
-                var account = reader.GetInt64(0);
-                if (accounts is not null && !accounts.Contains(account)) continue;
-                folder.Add(account, request.FirstPeriod - 1 + reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
+                folder.Add(reader.GetInt64(0), request.FirstPeriod - 1 + reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
                     reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             }
             folder.Flush();

@@ -61,7 +61,12 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
     private async Task<string> AccountConditionAsync(FilterCondition condition, FilterTranslationContext context, CohortDbContext db, CancellationToken ct)
     {
         var matching = FilterExpressions.ForAccounts(condition, context);
-        var ids = await db.Accounts.AsNoTracking().Where(matching).Select(a => a.Id).ToListAsync(ct);
+        return AccountIn(await db.Accounts.AsNoTracking().Where(matching).Select(a => a.Id).ToListAsync(ct));
+    }
+
+    /// <summary>A predicate true for orders of the accounts <paramref name="ids"/> (held in the temporary table).</summary>
+    public string AccountIn(List<long> ids)
+    {
         var set = _accountSets.Count.ToString(CultureInfo.InvariantCulture);
         _accountSets.Add(ids);
         return $"(o.account_id IN (SELECT id FROM {_table} WHERE set_no = {set}))";
