@@ -55,16 +55,19 @@ public static class ColumnarFactSource
             : "";
         // A customer whose first qualifying order precedes the first period is in no cohort of the range: leaving such
         // customers out here (when the caller builds a matrix) spares reading and folding about half of all rows.
+        // The CTEs read twice (refunds by refund date) are scanned twice rather than materialised: a scan of the
+        // columns costs less than holding millions of rows within the store's memory limit (2.7 s → 0.7 s at scale 50).
         var acquired = request.OnlyAcquiredInRange
             ? $"""
-               early AS (SELECT DISTINCT account_id FROM q WHERE placed_at < {request.Calendar.StartUtc(request.FirstPeriod).Ticks}),
-               r AS (SELECT * FROM q ANTI JOIN early USING (account_id)),
+               early AS NOT MATERIALIZED (SELECT DISTINCT account_id FROM q WHERE placed_at < {request.Calendar.StartUtc(request.FirstPeriod).Ticks}),
+               r AS NOT MATERIALIZED (SELECT * FROM q ANTI JOIN early USING (account_id)),
                """
-            : "r AS (SELECT * FROM q),";
+            : "r AS NOT MATERIALIZED (SELECT * FROM q),";
         var sql = $"""
             WITH {filter.Preamble}
-            q AS (SELECT account_id, placed_at, gross, discounts, refunded, refunded_at, cogs, shipping, fees
-                  FROM orders o WHERE status IN ({statuses}) AND ({where})),
+            q AS NOT MATERIALIZED (
+                SELECT account_id, placed_at, gross, discounts, refunded, refunded_at, cogs, shipping, fees
+                FROM orders o WHERE status IN ({statuses}) AND ({where})),
             {acquired}
             b(bucket, start_at) AS (VALUES {boundaries}),
             ev AS (

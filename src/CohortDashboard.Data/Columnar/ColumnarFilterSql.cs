@@ -22,9 +22,10 @@ internal sealed class ColumnarFilterSql(IReadOnlyList<int> statuses)
     // Every account set travels in one temporary table, numbered by set: a table per set would cost a block per set.
     private readonly List<List<long>> _accountSets = [];
     private readonly string _table = "account_sets_" + Guid.NewGuid().ToString("N")[..12];
-    // Longer value lists go as one list parameter each: thousands of parameters in IN lists cost DuckDB hundreds of MiB
-    // to plan and run (the largest filter allowed did not fit its 256 MiB).
-    private const int InlineValues = 16;
+    // Longer value lists go as one list parameter each, tested with list_contains: DuckDB runs a longer IN list as a join
+    // against a collection of its own (a memory block each), and the largest filter allowed (200 conditions) then did
+    // not fit the store's 256 MiB.
+    private const int InlineValues = 4;
     private bool _needsFirstOrders;
 
     public IReadOnlyList<int> Statuses { get; } = statuses;

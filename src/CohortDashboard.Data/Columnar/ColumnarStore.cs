@@ -44,7 +44,7 @@ public sealed class ColumnarStore : IDisposable
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
     public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
-        int memoryLimitMegabytes = 512)
+        int memoryLimitMegabytes = 256)
     {
         _openOrgContext = openOrgContext;
         _directory = System.IO.Path.GetFullPath(directory);
@@ -211,7 +211,7 @@ public sealed class ColumnarStore : IDisposable
                 var path = NewPath(orgId, version);
                 var building = path + ".building";
                 long orders;
-                await using (var duck = new DuckDBConnection(ConnectionStringOf(building) + ";preserve_insertion_order=false"))
+                await using (var duck = new DuckDBConnection(ConnectionStringOf(building)))
                 {
                     await duck.OpenAsync(ct);
                     Execute(duck, Schema);
