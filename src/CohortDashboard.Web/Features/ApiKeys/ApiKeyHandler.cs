@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -19,7 +20,7 @@ namespace CohortDashboard.Web.Features.ApiKeys;
 /// </summary>
 internal sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    SignInMethods methods, TimeProvider clock, IProblemDetailsService problems)
+    SignInMethods methods, TimeProvider clock, IProblemDetailsService problems, ApiKeyLastUseWrites lastUseWrites)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string DemoOrgPixelId = "demo-pixel";
@@ -54,7 +55,7 @@ internal sealed class ApiKeyHandler(
         if (key.RevokedAt is not null) return AuthenticateResult.Fail("The API key has been revoked.");
         if (key.ExpiresAt is { } expires && expires <= now) return AuthenticateResult.Fail("The API key has expired.");
 
-        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
+        if ((key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution) && lastUseWrites.TryClaim(key.Id, now, LastUsedResolution))
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
 
         return Success(
@@ -108,4 +109,27 @@ internal sealed class ApiKeyHandler(
     private static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}
+
+/// <summary>
+/// Which request of this instance writes a key's last-used time: the first to find it stale, not every request in
+/// flight at that moment (16 concurrent clients of one key made 16 writes each minute, queueing on SQLite's one writer).
+/// </summary>
+public sealed class ApiKeyLastUseWrites
+{
+    private readonly ConcurrentDictionary<long, DateTime> _claimed = new();
+
+    /// <summary>True for one caller per key and <paramref name="resolution"/>: that caller writes.</summary>
+    public bool TryClaim(long keyId, DateTime now, TimeSpan resolution)
+    {
+        while (true)
+        {
+            if (!_claimed.TryGetValue(keyId, out var last))
+            {
+                if (_claimed.TryAdd(keyId, now)) return true;
+            }
+            else if (now - last < resolution) return false;
+            else if (_claimed.TryUpdate(keyId, now, last)) return true;
+        }
+    }
 }
