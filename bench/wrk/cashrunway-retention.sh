@@ -4,7 +4,7 @@
 #
 #   bench/wrk/cashrunway-retention.sh /tmp/wrk/s10.db            # a database made by `seed-demo --scale 10`
 #
-# Environment: PORT (5391), DURATION (20s), WARMUP (5s, an unmeasured wrk run before), THREADS (2), CONNECTIONS (16), NO_BUILD=1 to skip the Release build,
+# Environment: PORT (5391), DURATION (20s), WARMUP (20s, an unmeasured wrk run before), THREADS (2), CONNECTIONS (16), NO_BUILD=1 to skip the Release build,
 # URL_QUERY (metric=retention), APP_LOG (keep the app's output in this file), APP_ENV (extra "KEY=value ..." settings for the app, e.g. for an experiment).
 #
 # What it does: builds and starts the app (Release, Production environment) on 127.0.0.1 with the per-client flood
@@ -76,8 +76,9 @@ key=$(curl -fs -H "Cookie: $session" -H "Origin: $base" -H "Content-Type: applic
 url="$base/api/agent/cohorts/retention?${URL_QUERY:-metric=retention}"
 echo "warm-up: $(curl -s -o "$work/warm.json" -w '%{http_code} in %{time_total} s' -H "Authorization: Bearer $key" "$url"), $(wc -c <"$work/warm.json") bytes"
 echo "second:  $(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H "Authorization: Bearer $key" "$url")"
-# A short unmeasured run first, so the measured one sees steady-state code (tiered JIT) rather than start-up.
-wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-16}" -d"${WARMUP:-5s}" -H "Authorization: Bearer $key" "$url" >/dev/null
+# An unmeasured run first, as long as the measured one: under load the tiered JIT was still recompiling hot methods
+# (thousands of them) 10 s into a run that followed a 5 s warm-up.
+wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-16}" -d"${WARMUP:-20s}" -H "Authorization: Bearer $key" "$url" >/dev/null
 
 # The app's CPU time (user + system, clock ticks) over the run: per request it is less at the mercy of other
 # processes on a shared machine than requests/s is.
