@@ -5,7 +5,7 @@
 #   bench/wrk/cashrunway-retention.sh /tmp/wrk/s10.db            # a database made by `seed-demo --scale 10`
 #
 # Environment: PORT (5391), DURATION (20s), WARMUP (20s, an unmeasured wrk run before), THREADS (2), CONNECTIONS (16), NO_BUILD=1 to skip the Release build,
-# URL_QUERY (metric=retention), APP_LOG (keep the app's output in this file), APP_ENV (extra "KEY=value ..." settings for the app, e.g. for an experiment).
+# APP_DLL (another build, e.g. of main, for a before/after pair), URL_QUERY (metric=retention), APP_LOG (keep the app's output in this file), APP_ENV (extra "KEY=value ..." settings for the app, e.g. for an experiment).
 #
 # What it does: builds and starts the app (Release, Production environment) on 127.0.0.1 with the per-client flood
 # limit raised (RateLimits__ApiPerMinute; the default 1,200/min would answer 429 after the first 1,200 requests), signs
@@ -22,7 +22,7 @@ db=$(realpath "$db")
 port=${PORT:-5391}
 base="http://127.0.0.1:$port"
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-dll="$repo/src/CohortDashboard.Web/bin/Release/net10.0/CohortDashboard.Web.dll"
+dll=${APP_DLL:-"$repo/src/CohortDashboard.Web/bin/Release/net10.0/CohortDashboard.Web.dll"}
 work=$(mktemp -d)
 app_pid=
 

@@ -26,6 +26,18 @@ internal sealed class ApiKeyHandler(
     public const string DemoOrgPixelId = "demo-pixel";
     public const string DemoKeyId = "demo";
 
+    // Compiled once: every API request runs it, and EF's per-call translation (parameter extraction, cache lookup) cost
+    // about as much as the query itself.
+    private static readonly Func<CohortDbContext, string, CancellationToken, Task<StoredKey?>> FindKey =
+        EF.CompileAsyncQuery((CohortDbContext db, string publicPart, CancellationToken _) => db.ApiKeys.AsNoTracking()
+            .Where(k => k.Prefix == publicPart)
+            .Select(k => new StoredKey(k.Id, k.OrgId, k.Name, k.SecretHash, k.Scopes, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
+                k.QuotaLimit, k.QuotaWindowSeconds, db.Organizations.Where(o => o.Id == k.OrgId).Select(o => o.Name).First()))
+            .FirstOrDefault());
+
+    private sealed record StoredKey(long Id, long OrgId, string Name, string SecretHash, string Scopes, DateTime? ExpiresAt,
+        DateTime? RevokedAt, DateTime? LastUsedAt, int QuotaLimit, int QuotaWindowSeconds, string OrgName);
+
     // Writing last-used on every call would turn each read into a write; a minute is precise enough for an admin.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -41,15 +53,7 @@ internal sealed class ApiKeyHandler(
 
         // The key's org is what we are about to learn, so this one lookup spans orgs, by the unique public part.
         await using var db = DatabaseInitializer.CreateSystemContext(Context.RequestServices);
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == parsed.PublicPart)
-            .Select(k => new
-            {
-                k.Id, k.OrgId, k.Name, k.SecretHash, k.Scopes, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
-                k.QuotaLimit, k.QuotaWindowSeconds,
-                OrgName = db.Organizations.Where(o => o.Id == k.OrgId).Select(o => o.Name).First(),
-            })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = await FindKey(db, parsed.PublicPart, Context.RequestAborted);
         if (key is null || !ApiKeyFormat.Matches(parsed.Secret, key.SecretHash)) return AuthenticateResult.Fail("Invalid API key.");
         var now = clock.GetUtcNow().UtcDateTime;
         if (key.RevokedAt is not null) return AuthenticateResult.Fail("The API key has been revoked.");
