@@ -4,8 +4,10 @@
 #
 #   bench/wrk/cashrunway-retention.sh /tmp/wrk/s10.db            # a database made by `seed-demo --scale 10`
 #
-# Environment: PORT (5391), DURATION (20s), WARMUP (20s, an unmeasured wrk run before), THREADS (2), CONNECTIONS (16), NO_BUILD=1 to skip the Release build,
-# APP_DLL (another build, e.g. of main, for a before/after pair), URL_QUERY (metric=retention), APP_LOG (keep the app's output in this file), APP_ENV (extra "KEY=value ..." settings for the app, e.g. for an experiment).
+# Environment: PORT (5391), DURATION (20s), WARMUP (20s, an unmeasured wrk run before), THREADS (2),
+# CONNECTIONS (16), NO_BUILD=1 to skip the Release build, APP_DLL (another build, e.g. of main, for a before/after
+# pair), URL_QUERY (metric=retention), APP_LOG (keep the app's output in this file), APP_ENV (extra "Key=value ..."
+# settings for the app, e.g. Limits__HeavyQueriesPerOrg=16 for an experiment).
 #
 # What it does: builds and starts the app (Release, Production environment) on 127.0.0.1 with the per-client flood
 # limit raised (RateLimits__ApiPerMinute; the default 1,200/min would answer 429 after the first 1,200 requests), signs
