@@ -91,7 +91,7 @@ public sealed class ApiKeyQuotaTests
 
     /// <summary>On SQLite one instance's takers queue in memory for the one writer; the count stays exact under a burst.</summary>
     [Fact]
-    public async Task TakeAsync_BurstOfConcurrentTakersOnOneInstance_GrantExactlyTheAllowanceInOrder()
+    public async Task TakeAsync_BurstOfConcurrentTakersOnOneInstance_GrantExactlyTheAllowance()
     {
         await using var database = TempDatabase.Sqlite();
         await using var services = await database.ServicesAsync();
