@@ -76,6 +76,23 @@ public sealed class ApiKeyLifecycleTests(SeededApp app) : IClassFixture<SeededAp
     }
 
     [Fact]
+    public async Task Key_BurstOfConcurrentRequests_AllAnsweredAndLastUseRecorded()
+    {
+        using var admin = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Admin);
+        var (key, id) = await CreateKeyAsync(admin, new { name = "Burst", scopes = new[] { "expansion:read" } });
+        using var client = KeyClient(key);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var response = await client.GetAsync("/api/me", Ct);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.NotNull(await WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync(Ct)));
+    }
+
+    [Fact]
     public async Task Key_Revoked_Returns401SayingSo()
     {
         using var admin = await DemoSession.SignedInClientAsync(app.Factory, DemoSession.Admin);

@@ -88,4 +88,20 @@ public sealed class ApiKeyQuotaTests
         Assert.Equal(20, results.Count(r => r.Allowed));
         Assert.Equal(Enumerable.Range(0, 20).ToHashSet(), results.Where(r => r.Allowed).Select(r => r.Remaining).ToHashSet());
     }
+
+    /// <summary>On SQLite one instance's takers queue in memory for the one writer; the count stays exact under a burst.</summary>
+    [Fact]
+    public async Task TakeAsync_BurstOfConcurrentTakersOnOneInstance_GrantExactlyTheAllowance()
+    {
+        await using var database = TempDatabase.Sqlite();
+        await using var services = await database.ServicesAsync();
+        using var quota = new ApiKeyQuota(Scopes(services), new ManualClock(Start));
+        var limit = new QuotaLimit(25, TimeSpan.FromHours(1));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => quota.TakeAsync("k", limit, Ct))));
+
+        Assert.Equal(25, results.Count(r => r.Allowed));
+        Assert.Equal(Enumerable.Range(0, 25).ToHashSet(), results.Where(r => r.Allowed).Select(r => r.Remaining).ToHashSet());
+        Assert.All(results.Where(r => !r.Allowed), r => Assert.Equal(new QuotaState(false, 0, Start.AddHours(1)), r));
+    }
 }

@@ -15,6 +15,7 @@ public static class ApiKeyEndpoints
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyQuota>();
+        services.AddSingleton<ApiKeyLastUseWrites>();
         services.AddScoped<ApiKeyService>();
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -19,11 +20,23 @@ namespace CohortDashboard.Web.Features.ApiKeys;
 /// </summary>
 internal sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    SignInMethods methods, TimeProvider clock, IProblemDetailsService problems)
+    SignInMethods methods, TimeProvider clock, IProblemDetailsService problems, ApiKeyLastUseWrites lastUseWrites)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string DemoOrgPixelId = "demo-pixel";
     public const string DemoKeyId = "demo";
+
+    // Compiled once: every API request runs it, and EF's per-call translation (parameter extraction, cache lookup) cost
+    // about as much as the query itself.
+    private static readonly Func<CohortDbContext, string, CancellationToken, Task<StoredKey?>> FindKey =
+        EF.CompileAsyncQuery((CohortDbContext db, string publicPart, CancellationToken _) => db.ApiKeys.AsNoTracking()
+            .Where(k => k.Prefix == publicPart)
+            .Select(k => new StoredKey(k.Id, k.OrgId, k.Name, k.SecretHash, k.Scopes, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
+                k.QuotaLimit, k.QuotaWindowSeconds, db.Organizations.Where(o => o.Id == k.OrgId).Select(o => o.Name).First()))
+            .FirstOrDefault());
+
+    private sealed record StoredKey(long Id, long OrgId, string Name, string SecretHash, string Scopes, DateTime? ExpiresAt,
+        DateTime? RevokedAt, DateTime? LastUsedAt, int QuotaLimit, int QuotaWindowSeconds, string OrgName);
 
     // Writing last-used on every call would turn each read into a write; a minute is precise enough for an admin.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -40,21 +53,13 @@ internal sealed class ApiKeyHandler(
 
         // The key's org is what we are about to learn, so this one lookup spans orgs, by the unique public part.
         await using var db = DatabaseInitializer.CreateSystemContext(Context.RequestServices);
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == parsed.PublicPart)
-            .Select(k => new
-            {
-                k.Id, k.OrgId, k.Name, k.SecretHash, k.Scopes, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
-                k.QuotaLimit, k.QuotaWindowSeconds,
-                OrgName = db.Organizations.Where(o => o.Id == k.OrgId).Select(o => o.Name).First(),
-            })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = await FindKey(db, parsed.PublicPart, Context.RequestAborted);
         if (key is null || !ApiKeyFormat.Matches(parsed.Secret, key.SecretHash)) return AuthenticateResult.Fail("Invalid API key.");
         var now = clock.GetUtcNow().UtcDateTime;
         if (key.RevokedAt is not null) return AuthenticateResult.Fail("The API key has been revoked.");
         if (key.ExpiresAt is { } expires && expires <= now) return AuthenticateResult.Fail("The API key has expired.");
 
-        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
+        if ((key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution) && lastUseWrites.TryClaim(key.Id, now, LastUsedResolution))
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
 
         return Success(
@@ -108,4 +113,27 @@ internal sealed class ApiKeyHandler(
     private static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}
+
+/// <summary>
+/// Which request of this instance writes a key's last-used time: the first to find it stale, not every request in
+/// flight at that moment (16 concurrent clients of one key made 16 writes each minute, queueing on SQLite's one writer).
+/// </summary>
+public sealed class ApiKeyLastUseWrites
+{
+    private readonly ConcurrentDictionary<long, DateTime> _claimed = new();
+
+    /// <summary>True for one caller per key and <paramref name="resolution"/>: that caller writes.</summary>
+    public bool TryClaim(long keyId, DateTime now, TimeSpan resolution)
+    {
+        while (true)
+        {
+            if (!_claimed.TryGetValue(keyId, out var last))
+            {
+                if (_claimed.TryAdd(keyId, now)) return true;
+            }
+            else if (now - last < resolution) return false;
+            else if (_claimed.TryUpdate(keyId, now, last)) return true;
+        }
+    }
 }
