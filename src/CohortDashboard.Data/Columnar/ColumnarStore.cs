@@ -194,7 +194,7 @@ public sealed class ColumnarStore : IDisposable
             var strategy = db.Database.CreateExecutionStrategy();
             return await strategy.ExecuteAsync(async () =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+                await using var transaction = await BeginReadSnapshotAsync(db, ct);
                 var version = await OrgDataVersion.OrdersAsync(db, ct);
                 var fingerprint = await FingerprintAsync(db, ct);
                 if (CurrentOf(orgId) is { } current && current.Version == version)
@@ -235,6 +235,32 @@ public sealed class ColumnarStore : IDisposable
         finally
         {
             _buildTurn.Release();
+        }
+    }
+
+    /// <summary>
+    /// A transaction that only reads, consistently across statements, without holding up writers for the build's
+    /// seconds: on SQLite a deferred transaction (its snapshot starts at the first read; the default, immediate one
+    /// takes the write lock and every import, settings save and quota take would wait for the build), elsewhere
+    /// repeatable read.
+    /// </summary>
+    private static async Task<IAsyncDisposable> BeginReadSnapshotAsync(CohortDbContext db, CancellationToken ct)
+    {
+        if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            return await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var deferred = sqlite.BeginTransaction(deferred: true);
+        return new ReadSnapshot(db, deferred, (await db.Database.UseTransactionAsync(deferred, ct))!);
+    }
+
+    /// <summary>A transaction handed to EF that EF does not own: both are let go together (nothing was written).</summary>
+    private sealed class ReadSnapshot(CohortDbContext db, System.Data.Common.DbTransaction own, IDbContextTransaction ef) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await ef.DisposeAsync();
+            await own.DisposeAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 

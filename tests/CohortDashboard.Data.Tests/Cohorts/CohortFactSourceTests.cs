@@ -232,6 +232,31 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task BuildAsync_WhileReadingTheOrders_DoesNotHoldUpWriters()
+    {
+        using var database = await SeededAsync("columnar-writers", 3);
+        using var directory = new TempDirectory();
+        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        await using var db = database.For(CohortFactsFixture.OrgId);
+        var wrote = TimeSpan.MaxValue;
+
+        var built = await store.BuildAsync(db, Ct, afterFirstRows: () =>
+        {
+            // An import or a settings save arriving mid-build; a write lock held by the build would keep it waiting
+            // (here for at most the 2 s timeout, then "database is locked").
+            using var writer = database.For(CohortFactsFixture.OrgId);
+            writer.Database.SetCommandTimeout(2);
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            writer.Database.ExecuteSqlRaw("UPDATE organizations SET data_version = data_version + 1 WHERE id = {0}", CohortFactsFixture.OrgId);
+            wrote = stopwatch.Elapsed;
+        });
+
+        Assert.NotNull(built);
+        Assert.True(wrote < TimeSpan.FromSeconds(1), $"the write waited {wrote.TotalMilliseconds:N0} ms");
+        Assert.Equal(1, await OrgDataVersion.CurrentAsync(db, Ct));
+    }
+
+    [Fact]
     public async Task BuildAsync_OnlySettingsChanged_KeepsTheStore()
     {
         using var database = await SeededAsync("columnar-settings", 3);

@@ -14,6 +14,9 @@ internal sealed class ColumnarWarmup(IServiceProvider services, ILogger<Columnar
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (services.GetService<ColumnarStore>() is not { } columnar) return;
+        // SQLite's async calls complete synchronously: without this the whole build (30 s at scale 50) would run inside
+        // the host's start-up, before the app answers a single request.
+        await Task.Yield();
         try
         {
             await using var scope = services.CreateAsyncScope();
