@@ -62,7 +62,13 @@ public static class DataServiceCollectionExtensions
         }
         var memoryLimit = int.TryParse(configuration["Columnar:MemoryLimitMegabytes"], System.Globalization.NumberStyles.None,
             System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes >= 64 ? megabytes : 256;
-        services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId => DatabaseInitializer.CreateOrgContext(sp, orgId),
+        services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId =>
+            {
+                // The context options are registered per scope, and EF resolves services through that scope: both live
+                // for the build.
+                var scope = sp.CreateScope();
+                return (DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId), scope);
+            },
             sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>(), memoryLimit));
         return services;
     }

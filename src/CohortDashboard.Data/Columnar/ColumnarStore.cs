@@ -36,15 +36,28 @@ public sealed class ColumnarStore : IDisposable
     /// </summary>
     private sealed record Current(long Version, string Path, DuckDBConnection Keeper, bool Checked);
 
-    private readonly Func<long, CohortDbContext> _openOrgContext;
+    private readonly Func<long, (CohortDbContext Db, IDisposable? Owner)> _openOrgContext;
     private readonly int _memoryLimitMegabytes;
 
     /// <param name="directory">Where the files live (created if missing).</param>
-    /// <param name="openOrgContext">An org-scoped context of the primary, for background builds.</param>
+    /// <param name="openOrgContext">An org-scoped context of the primary, for background builds (disposed after).</param>
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
     public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
         int memoryLimitMegabytes = 256)
+        : this(directory, orgId => (openOrgContext(orgId), null), logger, memoryLimitMegabytes)
+    {
+    }
+
+    /// <param name="directory">Where the files live (created if missing).</param>
+    /// <param name="openOrgContext">
+    /// An org-scoped context of the primary for background builds, with what owns it (a service scope: EF resolves its
+    /// logging through the scope the options came from), disposed after the context.
+    /// </param>
+    /// <param name="logger">Build and fallback messages.</param>
+    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
+    public ColumnarStore(string directory, Func<long, (CohortDbContext Db, IDisposable? Owner)> openOrgContext,
+        ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 256)
     {
         _openOrgContext = openOrgContext;
         _directory = System.IO.Path.GetFullPath(directory);
@@ -148,18 +161,24 @@ public sealed class ColumnarStore : IDisposable
     public Task RefreshInBackground(long orgId) =>
         _builds.GetOrAdd(orgId, id => Task.Run(async () =>
         {
+            (CohortDbContext Db, IDisposable? Owner)? opened = null;
             try
             {
-                await using var db = _openOrgContext(orgId);
-                await BuildAsync(db, CancellationToken.None);
+                opened = _openOrgContext(id);
+                await BuildAsync(opened.Value.Db, CancellationToken.None);
             }
             catch (Exception error)
             {
-                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database.", orgId);
+                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database.", id);
             }
             finally
             {
-                _builds.TryRemove(orgId, out _);
+                if (opened is { } lease)
+                {
+                    await lease.Db.DisposeAsync();
+                    lease.Owner?.Dispose();
+                }
+                _builds.TryRemove(id, out _);
             }
         }));
 

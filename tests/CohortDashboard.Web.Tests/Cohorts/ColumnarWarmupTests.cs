@@ -50,4 +50,27 @@ public sealed class ColumnarWarmupTests(SeededApp app) : IClassFixture<SeededApp
         Assert.Equal(contosoFile, store.PathOf(DemoDataGenerator.ContosoOrgId));
         Assert.Equal(contosoWritten, File.GetLastWriteTimeUtc(contosoFile));
     }
+
+    [Fact]
+    public async Task AnalyzeAsync_StoreBehindThePrimary_RefreshesItOnDemandAndReadsIt()
+    {
+        _ = app.BaseAddress;
+        var services = app.Factory.Services;
+        var store = services.GetRequiredService<ColumnarStore>();
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Data.Tenancy.OrgScope>().Set(DemoDataGenerator.ContosoOrgId);
+        long version;
+        await using (var contoso = DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, DemoDataGenerator.ContosoOrgId))
+        {
+            await OrgDataVersion.MarkChangedAsync(contoso, Ct, ordersChanged: true); // as an orders import does
+            version = await OrgDataVersion.OrdersAsync(contoso, Ct);
+        }
+        Assert.NotEqual(version, store.VersionOf(DemoDataGenerator.ContosoOrgId));
+
+        // No build is started by hand: the query finds the store behind, has the app's own refresh build it, and waits.
+        var result = await scope.ServiceProvider.GetRequiredService<CohortService>().AnalyzeAsync(new CohortQuery(), Ct);
+
+        Assert.True(result.Path.UsesColumnar, result.Path.Reason);
+        Assert.Equal(version, store.VersionOf(DemoDataGenerator.ContosoOrgId));
+    }
 }
