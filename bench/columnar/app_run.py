@@ -75,6 +75,10 @@ try:
         ("monthly 12x12 retention, Asia/Tokyo", question(["orders.cohort_retention_percent"], timezone="Asia/Tokyo")),
         ("monthly 12x12 LTV, Asia/Tokyo", question(["orders.ltv_cohort_net_revenue"], timezone="Asia/Tokyo")),
         ("monthly 12x12 retention, orders.source_name = web", question(["orders.cohort_retention_percent"], filters=web)),
+        ("monthly 12x12 retention, orders.customer_type = new_customer",
+         question(["orders.cohort_retention_percent"], filters={"and": [{"field": "orders.customer_type", "op": "equals", "value": "new_customer"}]})),
+        ("monthly 12x12 LTV, orders.tags array_includes vip",
+         question(["orders.ltv_cohort_net_revenue"], filters={"and": [{"field": "orders.tags", "op": "array_includes", "value": "vip"}]})),
         ("Upstack: 3 measures, orders.source_name = web",
          question(["orders.customers_cohort", "orders.ltv_cohort_net_revenue", "orders.avg_order_value_cohort"], filters=web)),
     ]
@@ -82,7 +86,7 @@ try:
     print(f"first call (waits for the columnar store if it is being built): {first:,.0f} ms, load {load()}")
     for name, body in cases:
         times = sorted(post(body) for _ in range(runs))
-        print(f"{name:<52} p50 {statistics.median(times):7,.0f} ms  max {times[-1]:7,.0f} ms  (load {load()})")
+        print(f"{name:<62} p50 {statistics.median(times):7,.0f} ms  max {times[-1]:7,.0f} ms  (load {load()})")
     print(f"app peak working set (VmHWM) {peak_mib()} MiB")
 finally:
     proc.terminate()

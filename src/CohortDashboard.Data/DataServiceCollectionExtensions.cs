@@ -61,7 +61,7 @@ public static class DataServiceCollectionExtensions
                     ShortHash(configuration["Instances:Name"] is { Length: > 0 } instance ? instance : $"process-{Environment.ProcessId}"));
         }
         var memoryLimit = int.TryParse(configuration["Columnar:MemoryLimitMegabytes"], System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes >= 64 ? megabytes : 256;
+            System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes >= 64 ? megabytes : 192;
         services.AddSingleton(sp => new Columnar.ColumnarStore(directory, orgId =>
             {
                 // The context options are registered per scope, and EF resolves services through that scope: both live

@@ -44,7 +44,7 @@ public sealed class ColumnarStore : IDisposable
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
     public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
-        int memoryLimitMegabytes = 256)
+        int memoryLimitMegabytes = 192)
         : this(directory, orgId => (openOrgContext(orgId), null), logger, memoryLimitMegabytes)
     {
     }
@@ -57,7 +57,7 @@ public sealed class ColumnarStore : IDisposable
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
     public ColumnarStore(string directory, Func<long, (CohortDbContext Db, IDisposable? Owner)> openOrgContext,
-        ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 256)
+        ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 192)
     {
         _openOrgContext = openOrgContext;
         _directory = System.IO.Path.GetFullPath(directory);
