@@ -169,7 +169,11 @@ Func<Task> Standalone(string? zoneId, Granularity granularity, string? source, H
     var firstEver = calendar.IndexOf(CohortDashboard.Analytics.Periods.LocalCalendar.LocalDate(earliestOrder, zone));
     var bounds = string.Join(", ", Enumerable.Range(firstEver, last - firstEver + 1).Select(p => $"({p}, {calendar.StartUtc(p).Ticks})"));
     var end = CohortDashboard.Analytics.Periods.LocalCalendar.LocalMidnightToUtc(today.AddDays(1), zone).Ticks;
-    await using var connection = new DuckDBConnection($"Data Source={store!.PathOf(orgId)}");
+    // A copy of the store file, opened with DuckDB's defaults (memory limit 80 % of RAM), so the standalone query is
+    // DuckDB as an analyst would run it rather than inside the app's memory limit.
+    var copy = store!.PathOf(orgId)! + ".standalone";
+    if (!File.Exists(copy)) File.Copy(store.PathOf(orgId)!, copy);
+    await using var connection = new DuckDBConnection($"Data Source={copy}");
     await connection.OpenAsync();
     if (accounts is not null)
     {

@@ -46,9 +46,19 @@ public static class CohortFactSource
             }
             if (duck is not null)
             {
-                await using (duck)
-                    await Columnar.ColumnarFactSource.ReadAsync(duck, db, request, sink, ct);
-                return new CohortFactPath($"columnar store at orders version {version}", UsesColumnar: true);
+                try
+                {
+                    await using (duck)
+                        await Columnar.ColumnarFactSource.ReadAsync(duck, db, request, sink, ct);
+                    return new CohortFactPath($"columnar store at orders version {version}", UsesColumnar: true);
+                }
+                catch (Columnar.ColumnarOutOfMemoryException error)
+                {
+                    // Slower, never a failed answer: the primary has no such limit.
+                    columnar.ReportOutOfMemory(orgId, error);
+                    await ReadFromOrdersAsync(db, request, sink, ct);
+                    return new CohortFactPath("orders: the query needed more than the columnar store's memory limit");
+                }
             }
             await ReadFromOrdersAsync(db, request, sink, ct);
             return new CohortFactPath("orders: the columnar store is not ready");

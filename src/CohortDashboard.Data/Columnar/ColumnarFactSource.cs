@@ -88,12 +88,22 @@ public static class ColumnarFactSource
             await using var command = duck.CreateCommand();
             command.CommandText = sql;
             foreach (var parameter in filter.Parameters) command.Parameters.Add(parameter);
-            await using var reader = await command.ExecuteReaderAsync(ct);
             var folder = new CustomerFolder(request.FirstPeriod, sink);
-            while (await reader.ReadAsync(ct))
+            var delivered = false;
+            try
             {
-                folder.Add(reader.GetInt64(0), request.FirstPeriod - 1 + reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
-                    reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    delivered = true;
+                    folder.Add(reader.GetInt64(0), request.FirstPeriod - 1 + reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
+                        reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
+                }
+            }
+            catch (DuckDBException error) when (!delivered && error.ErrorType == DuckDB.NET.Native.DuckDBErrorType.OutOfMemory)
+            {
+                // Nothing reached the sink yet (the sort hands over no row before the aggregation is done).
+                throw new ColumnarOutOfMemoryException(error);
             }
             folder.Flush();
         }
@@ -103,3 +113,10 @@ public static class ColumnarFactSource
         }
     }
 }
+
+/// <summary>
+/// A query needed more than the store's memory limit (<c>Columnar:MemoryLimitMegabytes</c>) before it handed over any
+/// row: the caller may read the primary's orders instead.
+/// </summary>
+public sealed class ColumnarOutOfMemoryException(DuckDBException inner)
+    : Exception("The columnar store ran out of its memory limit.", inner);

@@ -100,6 +100,11 @@ public sealed class ColumnarStore : IDisposable
         }
     }
 
+    /// <summary>Logs a query that outgrew the memory limit (it is answered from the primary instead).</summary>
+    public void ReportOutOfMemory(long orgId, ColumnarOutOfMemoryException error) =>
+        _logger.LogWarning(error, "A cohort query of org {OrgId} needed more than the columnar store's {Limit} MiB (Columnar:MemoryLimitMegabytes); it read the primary database instead.",
+            orgId, _memoryLimitMegabytes);
+
     /// <summary>The version org <paramref name="orgId"/>'s store holds, or null when it has none.</summary>
     public long? VersionOf(long orgId) => CurrentOf(orgId)?.Version;
 

@@ -257,6 +257,31 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ReadAsync_QueryOutgrowsTheStoresMemoryLimit_AnswersFromTheOrdersInstead()
+    {
+        using var database = await SeededAsync("columnar-memory", 3);
+        using var directory = new TempDirectory();
+        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        await using var db = database.For(CohortFactsFixture.OrgId);
+        await store.BuildAsync(db, Ct);
+        var request = Request(Granularity.Day, false, false, false);
+        await using (var duck = store.TryOpen(CohortFactsFixture.OrgId, 0))
+        {
+            // The limit of the store's one open database (what a big org does to a small limit).
+            Assert.NotNull(duck);
+            ColumnarStore.Execute(duck, "SET memory_limit = '1MB'");
+            await Assert.ThrowsAsync<ColumnarOutOfMemoryException>(() => ColumnarFactSource.ReadAsync(duck, db, request, (_, _) => { }, Ct));
+        }
+
+        var (path, actual) = await ReadAsync(db, request, (d, r, sink, ct) => CohortFactSource.ReadAsync(d, r, sink, store, ct));
+        var (_, orders) = await ReadAsync(db, request, ReadFromOrdersForced);
+
+        Assert.False(path.UsesColumnar, path.Reason);
+        Assert.Contains("memory limit", path.Reason);
+        AssertSameFacts(orders, actual);
+    }
+
+    [Fact]
     public async Task BuildAsync_OnlySettingsChanged_KeepsTheStore()
     {
         using var database = await SeededAsync("columnar-settings", 3);
