@@ -42,7 +42,7 @@ public sealed class ColumnarStore : IDisposable
     /// <param name="directory">Where the files live (created if missing).</param>
     /// <param name="openOrgContext">An org-scoped context of the primary, for background builds (disposed after).</param>
     /// <param name="logger">Build and fallback messages.</param>
-    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
+    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (it spills beyond it; a query that still outgrows it is answered from the primary).</param>
     public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
         int memoryLimitMegabytes = 192)
         : this(directory, orgId => (openOrgContext(orgId), null), logger, memoryLimitMegabytes)
@@ -55,7 +55,7 @@ public sealed class ColumnarStore : IDisposable
     /// logging through the scope the options came from), disposed after the context.
     /// </param>
     /// <param name="logger">Build and fallback messages.</param>
-    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (queries spill beyond it).</param>
+    /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (it spills beyond it; a query that still outgrows it is answered from the primary).</param>
     public ColumnarStore(string directory, Func<long, (CohortDbContext Db, IDisposable? Owner)> openOrgContext,
         ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 192)
     {
