@@ -69,7 +69,7 @@ public static class DataServiceCollectionExtensions
                 var scope = sp.CreateScope();
                 return (DatabaseInitializer.CreateOrgContext(scope.ServiceProvider, orgId), scope);
             },
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>(), memoryLimit));
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<Columnar.ColumnarStore>>(), memoryLimit, sp.GetService<TimeProvider>()));
         return services;
     }
 

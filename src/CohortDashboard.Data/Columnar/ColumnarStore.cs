@@ -38,14 +38,23 @@ public sealed class ColumnarStore : IDisposable
 
     private readonly Func<long, (CohortDbContext Db, IDisposable? Owner)> _openOrgContext;
     private readonly int _memoryLimitMegabytes;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _failedAt = new();
+
+    /// <summary>
+    /// How long after a failed background build queries read the primary without starting another: a build that keeps
+    /// failing (a full disk, a broken file system) must not cost a full copy of the orders on every question.
+    /// </summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
 
     /// <param name="directory">Where the files live (created if missing).</param>
     /// <param name="openOrgContext">An org-scoped context of the primary, for background builds (disposed after).</param>
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (it spills beyond it; a query that still outgrows it is answered from the primary).</param>
+    /// <param name="clock">The app's clock (for <see cref="RetryAfterFailure"/>).</param>
     public ColumnarStore(string directory, Func<long, CohortDbContext> openOrgContext, ILogger<ColumnarStore>? logger = null,
-        int memoryLimitMegabytes = 192)
-        : this(directory, orgId => (openOrgContext(orgId), null), logger, memoryLimitMegabytes)
+        int memoryLimitMegabytes = 192, TimeProvider? clock = null)
+        : this(directory, orgId => (openOrgContext(orgId), null), logger, memoryLimitMegabytes, clock)
     {
     }
 
@@ -56,10 +65,12 @@ public sealed class ColumnarStore : IDisposable
     /// </param>
     /// <param name="logger">Build and fallback messages.</param>
     /// <param name="memoryLimitMegabytes">DuckDB's memory limit for each org's database (it spills beyond it; a query that still outgrows it is answered from the primary).</param>
+    /// <param name="clock">The app's clock (for <see cref="RetryAfterFailure"/>).</param>
     public ColumnarStore(string directory, Func<long, (CohortDbContext Db, IDisposable? Owner)> openOrgContext,
-        ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 192)
+        ILogger<ColumnarStore>? logger = null, int memoryLimitMegabytes = 192, TimeProvider? clock = null)
     {
         _openOrgContext = openOrgContext;
+        _clock = clock ?? TimeProvider.System;
         _directory = System.IO.Path.GetFullPath(directory);
         _logger = logger ?? NullLogger<ColumnarStore>.Instance;
         _memoryLimitMegabytes = memoryLimitMegabytes;
@@ -161,10 +172,13 @@ public sealed class ColumnarStore : IDisposable
 
     /// <summary>
     /// Starts (or joins) a build of org <paramref name="orgId"/>'s store from the primary unless it is current; builds run
-    /// one at a time per instance. The task never fails: a failed build is logged and queries keep reading the primary.
+    /// one at a time per instance. The task never fails: a failed build is logged and queries keep reading the primary,
+    /// without another attempt for <see cref="RetryAfterFailure"/>.
     /// </summary>
-    public Task RefreshInBackground(long orgId) =>
-        _builds.GetOrAdd(orgId, id => Task.Run(async () =>
+    public Task RefreshInBackground(long orgId)
+    {
+        if (_failedAt.TryGetValue(orgId, out var failed) && _clock.GetUtcNow() - failed < RetryAfterFailure) return Task.CompletedTask;
+        return _builds.GetOrAdd(orgId, id => Task.Run(async () =>
         {
             (CohortDbContext Db, IDisposable? Owner)? opened = null;
             try
@@ -174,7 +188,9 @@ public sealed class ColumnarStore : IDisposable
             }
             catch (Exception error)
             {
-                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database.", id);
+                _failedAt[id] = _clock.GetUtcNow();
+                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database (next attempt in {Retry}).",
+                    id, RetryAfterFailure);
             }
             finally
             {
@@ -186,6 +202,7 @@ public sealed class ColumnarStore : IDisposable
                 _builds.TryRemove(id, out _);
             }
         }));
+    }
 
     /// <summary>
     /// Starts (or joins) org <paramref name="orgId"/>'s refresh and waits for it up to <paramref name="timeout"/>: a
@@ -247,6 +264,7 @@ public sealed class ColumnarStore : IDisposable
                 File.Move(building, path);
                 TryDelete(building + ".wal");
                 Swap(orgId, version, path, isChecked: true);
+                _failedAt.TryRemove(orgId, out _);
                 // Whatever else this org left here (a build cut short, a file that did not match) is of no use now.
                 foreach (var leftover in Directory.EnumerateFiles(_directory, string.Create(CultureInfo.InvariantCulture, $"org-{orgId}-v*")))
                     if (!leftover.StartsWith(path, StringComparison.Ordinal)) TryDelete(leftover);

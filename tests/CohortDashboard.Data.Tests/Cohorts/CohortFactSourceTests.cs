@@ -282,6 +282,39 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task RefreshInBackground_BuildFailed_NoNewAttemptForAMinuteThenAgain()
+    {
+        using var directory = new TempDirectory();
+        var clock = new HandClock(new DateTimeOffset(2026, 12, 31, 23, 59, 30, TimeSpan.Zero));
+        var attempts = 0;
+        Func<long, CohortDbContext> open = _ =>
+        {
+            attempts++;
+            throw new IOException("no space left on device (simulated)");
+        };
+        using var store = new ColumnarStore(directory.Path, open, clock: clock);
+
+        await store.RefreshInBackground(CohortFactsFixture.OrgId);
+        await store.RefreshInBackground(CohortFactsFixture.OrgId);
+        clock.Now += ColumnarStore.RetryAfterFailure - TimeSpan.FromSeconds(1);
+        await store.RefreshInBackground(CohortFactsFixture.OrgId);
+        var withinTheMinute = attempts;
+        clock.Now += TimeSpan.FromSeconds(1);
+        await store.RefreshInBackground(CohortFactsFixture.OrgId);
+
+        Assert.Equal(1, withinTheMinute);
+        Assert.Equal(2, attempts);
+        Assert.Null(store.VersionOf(CohortFactsFixture.OrgId));
+    }
+
+    private sealed class HandClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
     public async Task BuildAsync_OnlySettingsChanged_KeepsTheStore()
     {
         using var database = await SeededAsync("columnar-settings", 3);
