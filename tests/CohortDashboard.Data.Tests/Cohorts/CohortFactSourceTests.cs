@@ -182,9 +182,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task ReadAsync_StoreNeverBuilt_BuildsItThenReadsIt()
     {
-        using var database = await SeededAsync("columnar-first-query", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-first-query");
+        var (database, directory, store) = (seeded.Database, seeded.Directory, seeded.Store);
         await using var db = database.For(CohortFactsFixture.OrgId);
         var request = Request(Granularity.Month, false, false, false);
 
@@ -199,9 +198,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task ReadAsync_OrdersChanged_NeverReadsTheStaleStoreAndWaitsForTheRefresh()
     {
-        using var database = await SeededAsync("columnar-rebuild", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-rebuild");
+        var (database, store) = (seeded.Database, seeded.Store);
         await using var db = database.For(CohortFactsFixture.OrgId);
         await store.BuildAsync(db, Ct);
         var request = Request(Granularity.Month, false, false, false, zone: LocalCalendar.FindTimeZone("Asia/Tokyo"));
@@ -234,9 +232,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task BuildAsync_WhileReadingTheOrders_DoesNotHoldUpWriters()
     {
-        using var database = await SeededAsync("columnar-writers", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-writers");
+        var (database, store) = (seeded.Database, seeded.Store);
         await using var db = database.For(CohortFactsFixture.OrgId);
         var wrote = TimeSpan.MaxValue;
 
@@ -259,9 +256,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task ReadAsync_QueryOutgrowsTheStoresMemoryLimit_AnswersFromTheOrdersInstead()
     {
-        using var database = await SeededAsync("columnar-memory", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-memory");
+        var (database, store) = (seeded.Database, seeded.Store);
         await using var db = database.For(CohortFactsFixture.OrgId);
         await store.BuildAsync(db, Ct);
         var request = Request(Granularity.Day, false, false, false);
@@ -317,9 +313,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task BuildAsync_OnlySettingsChanged_KeepsTheStore()
     {
-        using var database = await SeededAsync("columnar-settings", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-settings");
+        var (database, directory, store) = (seeded.Database, seeded.Directory, seeded.Store);
         await using var db = database.For(CohortFactsFixture.OrgId);
         await store.BuildAsync(db, Ct);
         var file = Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb"));
@@ -364,9 +359,8 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
     [Fact]
     public async Task BuildAsync_TwoOrgs_EachStoreAnswersForItsOwnOrdersOnly()
     {
-        using var database = await SeededAsync("columnar-orgs", 3);
-        using var directory = new TempDirectory();
-        using var store = new ColumnarStore(directory.Path, id => database.For(id));
+        using var seeded = await SeededStore.CreateAsync("columnar-orgs");
+        var (database, directory, store) = (seeded.Database, seeded.Directory, seeded.Store);
         var request = Request(Granularity.Month, false, false, false);
         foreach (var orgId in new[] { Demo.DemoDataGenerator.NorthwindOrgId, Demo.DemoDataGenerator.ContosoOrgId })
         {
@@ -414,6 +408,29 @@ public sealed class CohortFactSourceTests(CohortFactsFixture fixture) : IClassFi
         Assert.Empty(Directory.GetFiles(directory.Path, "*.building"));
         Assert.Single(Directory.GetFiles(directory.Path, "*.duckdb"));
         AssertSameFacts(previous, await ReadColumnarAsync(restarted, db, request, previousVersion + 1));
+    }
+
+    /// <summary>A small seeded database and a store of its own over a temporary directory, all let go together.</summary>
+    private sealed class SeededStore : IDisposable
+    {
+        private SeededStore(TestDatabase database)
+        {
+            Database = database;
+            Store = new ColumnarStore(Directory.Path, id => database.For(id));
+        }
+
+        public TestDatabase Database { get; }
+        public TempDirectory Directory { get; } = new();
+        public ColumnarStore Store { get; }
+
+        public static async Task<SeededStore> CreateAsync(string name) => new(await SeededAsync(name, 3));
+
+        public void Dispose()
+        {
+            Store.Dispose();
+            Directory.Dispose();
+            Database.Dispose();
+        }
     }
 
     private static async Task<TestDatabase> SeededAsync(string name, ulong seed)
