@@ -17,6 +17,7 @@
 # answer cache, wrk runs, and the app's peak RSS (VmHWM) and the load average are printed before the app is stopped.
 # The key stays in the database (named "wrk bench <time>"); every run makes its own, so quotas never carry over.
 set -euo pipefail
+command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install wrk (Debian package)" >&2; exit 1; }
 
 db=${1:?usage: $0 <sqlite file made by seed-demo>}
 [[ -f $db ]] || { echo "no such file: $db" >&2; exit 2; }
