@@ -178,30 +178,44 @@ public sealed class ColumnarStore : IDisposable
     public Task RefreshInBackground(long orgId)
     {
         if (_failedAt.TryGetValue(orgId, out var failed) && _clock.GetUtcNow() - failed < RetryAfterFailure) return Task.CompletedTask;
-        return _builds.GetOrAdd(orgId, id => Task.Run(async () =>
+        while (true)
         {
-            (CohortDbContext Db, IDisposable? Owner)? opened = null;
-            try
+            // Joined while it runs, replaced once done. The build starts only after it is registered: one that finished
+            // before GetOrAdd stored it would otherwise stay registered, done, and every later refresh would "join" it.
+            _builds.TryGetValue(orgId, out var registered);
+            if (registered is { IsCompleted: false }) return registered;
+            var cold = new Task<Task>(() => BuildInBackgroundAsync(orgId));
+            var build = cold.Unwrap();
+            if (registered is null ? _builds.TryAdd(orgId, build) : _builds.TryUpdate(orgId, build, registered))
             {
-                opened = _openOrgContext(id);
-                await BuildAsync(opened.Value.Db, CancellationToken.None);
+                cold.Start(TaskScheduler.Default);
+                return build;
             }
-            catch (Exception error)
+        }
+    }
+
+    private async Task BuildInBackgroundAsync(long orgId)
+    {
+        (CohortDbContext Db, IDisposable? Owner)? opened = null;
+        try
+        {
+            opened = _openOrgContext(orgId);
+            await BuildAsync(opened.Value.Db, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            _failedAt[orgId] = _clock.GetUtcNow();
+            _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database (next attempt in {Retry}).",
+                orgId, RetryAfterFailure);
+        }
+        finally
+        {
+            if (opened is { } lease)
             {
-                _failedAt[id] = _clock.GetUtcNow();
-                _logger.LogError(error, "Building the columnar store of org {OrgId} failed; cohort queries read the primary database (next attempt in {Retry}).",
-                    id, RetryAfterFailure);
+                await lease.Db.DisposeAsync();
+                lease.Owner?.Dispose();
             }
-            finally
-            {
-                if (opened is { } lease)
-                {
-                    await lease.Db.DisposeAsync();
-                    lease.Owner?.Dispose();
-                }
-                _builds.TryRemove(id, out _);
-            }
-        }));
+        }
     }
 
     /// <summary>
